@@ -1,0 +1,130 @@
+"""Predictive spread and per-member predictions of a fitted learner.
+
+Where a learner's spread comes from, in order of preference:
+
+1. the committee the user asked for (``committee=``);
+2. a native ``predict(X, return_std=True)`` (Gaussian process, Bayesian ridge);
+3. the members of a fitted averaging ensemble (forests, bagging);
+4. a bootstrap committee of clones that ``fit`` built because the strategy
+   needed one.
+"""
+
+import inspect
+
+import numpy as np
+from sklearn.ensemble import (
+    BaggingRegressor,
+    ExtraTreesRegressor,
+    RandomForestRegressor,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.tree import BaseDecisionTree
+from sklearn.utils import gen_batches
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array
+
+# Averaging ensembles: the prediction is the mean of ``estimators_``.
+_AVERAGING_ENSEMBLES = (RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor)
+
+# Keep one chunk of member predictions under this many bytes.
+_CHUNK_BYTES = 64 * 2**20
+
+
+def final_step(estimator):
+    """The regressor at the end of a Pipeline, or the estimator itself."""
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+
+
+def transform_for_final(estimator, X):
+    """Pass ``X`` through every step of a Pipeline but the last."""
+    if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
+        return estimator[:-1].transform(X)
+    return X
+
+
+def has_native_std(estimator):
+    """Whether ``predict`` of the (final step of the) estimator takes ``return_std``."""
+    predict = getattr(final_step(estimator), "predict", None)
+    if predict is None:
+        return False
+    try:
+        return "return_std" in inspect.signature(predict).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def is_averaging_ensemble(estimator):
+    """Whether the estimator averages members we can query one by one."""
+    return isinstance(final_step(estimator), _AVERAGING_ENSEMBLES)
+
+
+def n_members(learner):
+    """Number of columns :func:`member_predictions` returns, or 0 if none."""
+    if learner.committee_ is not None:
+        return len(learner.committee_)
+    if is_averaging_ensemble(learner.estimator_):
+        return len(final_step(learner.estimator_).estimators_)
+    return 0
+
+
+def member_predictions(learner, X):
+    """Predictions of each committee or ensemble member, shape (n_rows, n_members).
+
+    Raises
+    ------
+    ValueError
+        If the learner has neither a committee nor an averaging ensemble.
+    """
+    if learner.committee is None and is_averaging_ensemble(learner.estimator_):
+        return _ensemble_member_predictions(learner.estimator_, X, learner.n_jobs)
+    if learner.committee_ is not None:
+        return np.column_stack([member.predict(X) for member in learner.committee_])
+    raise ValueError(
+        f"{type(final_step(learner.estimator_)).__name__} has no members to "
+        "compare; pass committee=<int> (bootstrap clones) or a list of "
+        "regressors, or use an averaging ensemble such as a random forest."
+    )
+
+
+def predictive_std(learner, X):
+    """Standard deviation of the predictive distribution of each row."""
+    if learner.committee is None and has_native_std(learner.estimator_):
+        _, std = learner.estimator_.predict(X, return_std=True)
+        return np.asarray(std, dtype=float)
+    return member_predictions(learner, X).std(axis=1)
+
+
+def has_spread(estimator, committee):
+    """Whether a learner with these settings can give a spread without extra fits."""
+    return committee is not None or has_native_std(estimator) or is_averaging_ensemble(
+        estimator
+    )
+
+
+def _ensemble_member_predictions(estimator, X, n_jobs):
+    final = final_step(estimator)
+    Xt = transform_for_final(estimator, X)
+    members = final.estimators_
+    if isinstance(final, BaggingRegressor):
+        Xt = check_array(Xt, accept_sparse="csr", ensure_all_finite=False)
+        columns = [Xt[:, feats] for feats in final.estimators_features_]
+        preds = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(member.predict)(cols) for member, cols in zip(members, columns)
+        )
+    elif all(isinstance(m, BaseDecisionTree) for m in members):
+        # Validate once, as the forest's own predict does, then skip per-tree checks.
+        Xt = check_array(
+            Xt, dtype=np.float32, accept_sparse="csr", ensure_all_finite=False
+        )
+        preds = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(member.predict)(Xt, check_input=False) for member in members
+        )
+    else:
+        preds = [member.predict(Xt) for member in members]
+    return np.column_stack(preds).astype(float, copy=False)
+
+
+def chunk_slices(n_rows, n_columns):
+    """Row slices so that an (rows, n_columns) float64 block stays bounded."""
+    size = max(1024, _CHUNK_BYTES // (8 * max(n_columns, 1)))
+    return list(gen_batches(n_rows, size))

@@ -1,0 +1,742 @@
+"""ActiveLearningRegressor: a regressor that says which rows to label next."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    MetaEstimatorMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.exceptions import DataConversionWarning
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import (
+    _num_samples,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._members import (
+    has_native_std,
+    is_averaging_ensemble,
+    member_predictions,
+    predictive_std,
+)
+from ._rows import concat_rows, is_row_param, split_row_params, take_rows
+from .strategies._registry import (
+    BATCH_SELECTIONS,
+    STRATEGIES,
+    resolve_batch_selection,
+    resolve_strategy,
+)
+
+# Fitted attributes a budgeted fit copies from its inner learner.
+_LEARNED_STATE = (
+    "estimator_",
+    "committee_",
+    "strategy_",
+    "batch_selection_",
+    "X_labeled_",
+    "y_labeled_",
+    "n_labeled_",
+    "history_",
+    "_fit_params",
+)
+
+
+class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
+    """A regressor that also says which unlabeled rows are worth labeling next.
+
+    Wraps any scikit-learn regressor (or a ``Pipeline`` ending in one, or a
+    committee of regressors) behind ``fit``/``predict`` and adds
+    :meth:`query`, :meth:`teach` and :meth:`learn`. Rows whose target is NaN
+    are unlabeled: ``fit`` ignores them.
+
+    Parameters
+    ----------
+    estimator : estimator object, default=None
+        Any regressor, or a Pipeline ending in one. None means a
+        ``RandomForestRegressor(n_estimators=100)``.
+    strategy : str or strategy object, default="uncertainty"
+        How informative a pool row is: ``"random"``, ``"uncertainty"``,
+        ``"qbc"``, or an object from :mod:`skactive.strategies`.
+    committee : None, int or list of regressors, default=None
+        None: no committee. An int: that many bootstrap clones of
+        ``estimator``. A list: those regressors (cloned, never fitted in
+        place). Each member is fit on its own bootstrap resample of the
+        labeled rows, and predictions are the members' mean.
+    batch_selection : {"top"} or batch-rule object, default=None
+        How a batch of ``n`` is chosen from the scores. None: the strategy's
+        own default.
+    budget : int, default=None
+        If set, ``fit(X, y)`` runs a simulated active-learning loop on its
+        rows: ``initial_size`` labels at random, then rounds of
+        ``batch_size`` queried with ``y`` as the oracle, until ``budget``
+        labels are bought. The model is trained on exactly those labels.
+    initial_size : int, default=None
+        Labels drawn at random before the first query of a budgeted fit.
+        None means ``min(batch_size, budget)``.
+    batch_size : int, default=10
+        Rows queried per round in :meth:`learn` and in a budgeted fit.
+    n_jobs : int, default=None
+        Jobs for fitting committee members and scoring ensemble members.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default forest, the bootstrap resamples, random sampling
+        and the initial labels of a budgeted fit.
+
+    Attributes
+    ----------
+    estimator_ : estimator or None
+        The regressor fit on every labeled row (None when a ``committee`` is
+        given: then the committee predicts).
+    committee_ : list of estimators or None
+        Fitted committee members: the ones asked for, or the bootstrap
+        clones a strategy needed because the model has no spread of its own.
+    strategy_ : strategy object
+        The strategy used by :meth:`query`.
+    batch_selection_ : batch-rule object
+        The batch rule used by :meth:`query`.
+    X_labeled_ : array-like of shape (n_labeled_, n_features)
+        Every labeled row the model was trained on.
+    y_labeled_ : ndarray of shape (n_labeled_,)
+        Their targets.
+    n_labeled_ : int
+        Number of labeled rows.
+    history_ : list of dict
+        One record per round of :meth:`learn` or of a budgeted fit:
+        ``round``, ``n_labels`` (labels so far), ``positions`` (queried
+        positions in the pool of that call), ``val_rmse`` and ``val_mae``
+        (None without a validation set).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_friedman1
+    >>> from skactive import ActiveLearningRegressor
+    >>> X, y = make_friedman1(n_samples=200, random_state=0)
+    >>> y_known = np.full_like(y, np.nan)
+    >>> y_known[:20] = y[:20]
+    >>> alr = ActiveLearningRegressor(random_state=0).fit(X, y_known)
+    >>> positions = alr.query(X[20:], n=5)
+    >>> alr = alr.teach(X[20:][positions], y[20:][positions])
+    >>> alr.n_labeled_
+    25
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "strategy": [StrOptions(set(STRATEGIES)), HasMethods(["score"])],
+        "committee": [Interval(Integral, 2, None, closed="left"), list, None],
+        "batch_selection": [
+            StrOptions(set(BATCH_SELECTIONS) | {"diverse"}),
+            HasMethods(["select"]),
+            None,
+        ],
+        "budget": [Interval(Integral, 1, None, closed="left"), None],
+        "initial_size": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        strategy="uncertainty",
+        committee=None,
+        batch_selection=None,
+        budget=None,
+        initial_size=None,
+        batch_size=10,
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.strategy = strategy
+        self.committee = committee
+        self.batch_selection = batch_selection
+        self.budget = budget
+        self.initial_size = initial_size
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **fit_params):
+        """Fit on the labeled rows of ``X`` (those whose target is not NaN).
+
+        With ``budget`` set, run a simulated active-learning loop instead and
+        keep the model trained on exactly the labels it bought.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Input rows. A DataFrame with missing values and categories is
+            fine when ``estimator`` is a Pipeline that handles them.
+        y : array-like of shape (n_samples,)
+            Targets; NaN marks an unlabeled row.
+        **fit_params : dict
+            Passed to the estimator's ``fit``. Per-row parameters such as
+            ``sample_weight`` follow their rows.
+
+        Returns
+        -------
+        self : object
+            Fitted learner.
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None. Pass the targets, with NaN for unlabeled rows."
+            )
+        X = self._validate_X(X, reset=True)
+        y = _check_targets(y, _num_samples(X), allow_nan=True)
+        strategy = resolve_strategy(self.strategy)
+        batch_selection = self._resolve_batch_selection(strategy)
+        labeled = np.flatnonzero(~np.isnan(y))
+        if labeled.size == 0:
+            raise ValueError(
+                "y has no labeled row (every target is NaN). Label a first batch: "
+                "skactive.cold_start(X_pool, n) says which rows to label."
+            )
+        if self.budget is not None:
+            state = self._budgeted_fit(X, y, labeled, fit_params)
+        else:
+            params = split_row_params(fit_params, _num_samples(X), labeled)
+            state = self._fit_state(
+                take_rows(X, labeled), y[labeled], params, strategy, batch_selection
+            )
+            state["history_"] = []
+        for name, value in state.items():
+            setattr(self, name, value)
+        return self
+
+    def _budgeted_fit(self, X, y, labeled, fit_params):
+        """Simulated active learning on the labeled rows of ``X``."""
+        initial = (
+            min(self.batch_size, self.budget)
+            if self.initial_size is None
+            else self.initial_size
+        )
+        if initial > self.budget:
+            raise ValueError(
+                f"budget={self.budget} is smaller than initial_size={initial}; "
+                "pass a budget at least as large as the initial labeled set."
+            )
+        if self.budget > labeled.size:
+            raise ValueError(
+                f"budget={self.budget} is larger than the {labeled.size} labeled "
+                "rows fit was given to buy from; lower the budget or pass more rows."
+            )
+        rng = self._rng(salt=0)
+        order = rng.permutation(labeled.size)
+        start, rest = labeled[order[:initial]], np.sort(labeled[order[initial:]])
+        n = _num_samples(X)
+        inner = clone(self).set_params(budget=None)
+        inner.fit(take_rows(X, start), y[start], **split_row_params(fit_params, n, start))
+        if self.budget > initial:
+            inner._learn(
+                take_rows(X, rest),
+                y[rest],
+                n_queries=self.budget - initial,
+                batch_size=self.batch_size,
+                pool_fit_params=split_row_params(fit_params, n, rest),
+            )
+        for record in inner.history_:
+            record["positions"] = rest[record["positions"]]
+        return {name: getattr(inner, name) for name in _LEARNED_STATE}
+
+    def _fit_state(self, X, y, params, strategy, batch_selection):
+        """Fit the model (and committee) on labeled rows; return the new state."""
+        estimator = self._get_estimator()
+        n_labeled = _num_samples(X)
+        rng = self._rng(salt=n_labeled)
+        if isinstance(self.committee, list):
+            templates = self.committee
+        else:
+            size = self.committee or strategy.bootstrap_members_needed(
+                estimator, self.committee
+            )
+            templates = [estimator] * size
+        main = None
+        if self.committee is None:
+            main = _fit_member(estimator, X, y, params, rng.randint(2**31 - 1), False)
+        seeds = rng.randint(2**31 - 1, size=len(templates))
+        committee = None
+        if templates:
+            committee = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_member)(template, X, y, params, seed, True)
+                for template, seed in zip(templates, seeds)
+            )
+        return {
+            "estimator_": main,
+            "committee_": committee,
+            "strategy_": strategy,
+            "batch_selection_": batch_selection,
+            "X_labeled_": X,
+            "y_labeled_": y,
+            "n_labeled_": n_labeled,
+            "_fit_params": params,
+        }
+
+    # -------------------------------------------------------------- predict
+
+    def predict(self, X, return_std=False):
+        """Predict targets, and optionally the predictive spread.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        return_std : bool, default=False
+            Also return the standard deviation of the predictive
+            distribution (native, from the ensemble members, or from the
+            committee).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        y_std : ndarray of shape (n_samples,)
+            Only when ``return_std=True``.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        if self.committee is not None:
+            members = member_predictions(self, X)
+            mean = members.mean(axis=1)
+            return (mean, members.std(axis=1)) if return_std else mean
+        if not return_std:
+            return np.asarray(self.estimator_.predict(X), dtype=float)
+        if has_native_std(self.estimator_):
+            mean, std = self.estimator_.predict(X, return_std=True)
+            return np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+        if self.committee_ is None and not is_averaging_ensemble(self.estimator_):
+            raise ValueError(
+                f"{type(_final(self.estimator_)).__name__} gives no predictive "
+                "spread (no return_std and no ensemble members); pass "
+                "committee=<int> to wrap it in a bootstrap committee."
+            )
+        return np.asarray(self.estimator_.predict(X), dtype=float), predictive_std(self, X)
+
+    # ---------------------------------------------------------------- query
+
+    def query(self, X_pool, n=1, *, return_scores=False):
+        """Positions of the ``n`` pool rows most worth labeling, best first.
+
+        Parameters
+        ----------
+        X_pool : array-like or sparse matrix of shape (n_pool, n_features)
+            Unlabeled candidate rows, with the features seen in ``fit``.
+        n : int, default=1
+            Number of rows to return.
+        return_scores : bool, default=False
+            Also return the strategy's score of every pool row.
+
+        Returns
+        -------
+        positions : ndarray of shape (n,)
+            Integer positions into ``X_pool``, most informative first.
+        scores : ndarray of shape (n_pool,)
+            Only when ``return_scores=True``; higher is more informative.
+        """
+        check_is_fitted(self)
+        X_pool = self._validate_X(X_pool, reset=False)
+        positions, scores = self._query(X_pool, _check_n(n, _num_samples(X_pool)))
+        return (positions, scores) if return_scores else positions
+
+    def _query(self, X_pool, n):
+        rng = self._rng(salt=self.n_labeled_ + 1)
+        scores = np.asarray(
+            self.strategy_.score(self, X_pool, random_state=rng), dtype=float
+        )
+        ranked = np.where(np.isnan(scores), -np.inf, scores)
+        X_model = None
+        if getattr(self.batch_selection_, "needs_model_space", False):
+            X_model = self._model_space(X_pool)
+        positions = self.batch_selection_.select(
+            ranked, n, X_model=X_model, random_state=rng
+        )
+        return np.asarray(positions, dtype=np.intp), scores
+
+    def _model_space(self, X):
+        """Rows as the final regressor sees them (after a Pipeline's transforms)."""
+        reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
+        if isinstance(reference, Pipeline) and len(reference.steps) > 1:
+            return reference[:-1].transform(X)
+        return X
+
+    # ---------------------------------------------------------------- teach
+
+    def teach(self, X, y, **fit_params):
+        """Add labeled rows and refit.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The new rows.
+        y : array-like of shape (n_samples,)
+            Their targets (no NaN).
+        **fit_params : dict
+            Per-row fit parameters for the new rows (``sample_weight``
+            defaults to 1 for them).
+
+        Returns
+        -------
+        self : object
+            The refitted learner. If anything fails, it is left unchanged.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        y = _check_targets(y, _num_samples(X), allow_nan=False)
+        X_all = concat_rows(self.X_labeled_, X)
+        y_all = np.concatenate([self.y_labeled_, y])
+        params = self._appended_params(fit_params, _num_samples(X))
+        state = self._fit_state(
+            X_all, y_all, params, self.strategy_, self.batch_selection_
+        )
+        for name, value in state.items():
+            setattr(self, name, value)
+        return self
+
+    def _appended_params(self, new_params, n_new):
+        old_params, n_old = self._fit_params, self.n_labeled_
+        merged = {}
+        for key in set(old_params) | set(new_params):
+            old, new = old_params.get(key), new_params.get(key)
+            old_rows, new_rows = is_row_param(old, n_old), is_row_param(new, n_new)
+            if not (old_rows or new_rows):
+                merged[key] = new if key in new_params else old
+                continue
+            if key == "sample_weight":
+                old = np.asarray(old, dtype=float) if old_rows else np.ones(n_old)
+                new = np.asarray(new, dtype=float) if new_rows else np.ones(n_new)
+            elif not (old_rows and new_rows):
+                raise ValueError(
+                    f"{key} has one value per row; pass {key} for every row, in "
+                    "fit and teach alike."
+                )
+            merged[key] = np.concatenate([np.asarray(old), np.asarray(new)])
+        return merged
+
+    # ---------------------------------------------------------------- learn
+
+    def learn(
+        self,
+        X_pool,
+        oracle,
+        *,
+        n_queries,
+        batch_size=None,
+        X_val=None,
+        y_val=None,
+        verbose=False,
+    ):
+        """Run the active-learning loop: query, ask the oracle, teach, repeat.
+
+        Parameters
+        ----------
+        X_pool : array-like or sparse matrix of shape (n_pool, n_features)
+            Candidate rows. A row is queried at most once.
+        oracle : callable or array-like of shape (n_pool,)
+            A callable takes the queried rows and returns their targets. An
+            array holds the targets aligned with ``X_pool`` and is read only
+            at the queried positions.
+        n_queries : int
+            Number of labels to buy.
+        batch_size : int, default=None
+            Rows per round; None means the learner's ``batch_size``.
+        X_val, y_val : array-like, default=None
+            A validation set; its RMSE is recorded after every round.
+        verbose : bool, default=False
+            Print one line per round.
+
+        Returns
+        -------
+        self : object
+            The learner, taught every answer. If the oracle fails in a round,
+            every label from the earlier rounds is kept.
+        """
+        check_is_fitted(self)
+        return self._learn(
+            X_pool,
+            oracle,
+            n_queries=n_queries,
+            batch_size=batch_size,
+            X_val=X_val,
+            y_val=y_val,
+            verbose=verbose,
+        )
+
+    def _learn(
+        self,
+        X_pool,
+        oracle,
+        *,
+        n_queries,
+        batch_size=None,
+        X_val=None,
+        y_val=None,
+        verbose=False,
+        pool_fit_params=None,
+    ):
+        X_pool = self._validate_X(X_pool, reset=False)
+        n_pool = _num_samples(X_pool)
+        n_queries = _check_n(n_queries, n_pool, name="n_queries")
+        batch_size = self.batch_size if batch_size is None else batch_size
+        batch_size = _check_n(batch_size, np.inf, name="batch_size")
+        _check_oracle(oracle, n_pool)
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass X_val and y_val together, or neither.")
+        if X_val is not None:
+            X_val = self._validate_X(X_val, reset=False)
+            y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
+        pool_fit_params = pool_fit_params or {}
+        available = np.ones(n_pool, dtype=bool)
+        bought = 0
+        while bought < n_queries:
+            candidates = np.flatnonzero(available)
+            k = min(batch_size, n_queries - bought)
+            local, _ = self._query(take_rows(X_pool, candidates), k)
+            positions = candidates[local]
+            rows = take_rows(X_pool, positions)
+            answers = _ask(oracle, rows, positions)
+            params = split_row_params(pool_fit_params, n_pool, positions)
+            answered = ~np.isnan(answers)
+            if not answered.all():
+                kept = positions[answered]
+                if kept.size:
+                    self.teach(
+                        take_rows(rows, np.flatnonzero(answered)),
+                        answers[answered],
+                        **split_row_params(params, k, np.flatnonzero(answered)),
+                    )
+                    self.history_.append(self._record(kept, X_val, y_val))
+                raise ValueError(
+                    f"The oracle returned NaN for pool positions "
+                    f"{positions[~answered].tolist()}; the {kept.size} other answers "
+                    "of this round were taught. Give a number for every row."
+                )
+            self.teach(rows, answers, **params)
+            available[positions] = False
+            bought += k
+            record = self._record(positions, X_val, y_val)
+            self.history_.append(record)
+            if verbose:
+                rmse = record["val_rmse"]
+                tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
+                print(f"round {record['round']}: {record['n_labels']} labels{tail}")
+        return self
+
+    def _record(self, positions, X_val, y_val):
+        val_rmse = val_mae = None
+        if X_val is not None:
+            residual = self.predict(X_val) - y_val
+            val_rmse = float(np.sqrt(np.mean(residual**2)))
+            val_mae = float(np.mean(np.abs(residual)))
+        return {
+            "round": len(self.history_) + 1,
+            "n_labels": self.n_labeled_,
+            "positions": np.asarray(positions, dtype=np.intp),
+            "val_rmse": val_rmse,
+            "val_mae": val_mae,
+        }
+
+    # -------------------------------------------------------------- helpers
+
+    def _get_estimator(self):
+        if self.estimator is None:
+            return RandomForestRegressor(n_estimators=100, n_jobs=self.n_jobs)
+        return self.estimator
+
+    def _resolve_batch_selection(self, strategy):
+        if self.batch_selection == "diverse" and "diverse" not in BATCH_SELECTIONS:
+            raise ValueError(
+                'batch_selection="diverse" is not available in this version; '
+                'use batch_selection="top".'
+            )
+        return resolve_batch_selection(self.batch_selection, strategy)
+
+    def _validate_X(self, X, reset):
+        estimator = self._get_estimator()
+        if isinstance(estimator, Pipeline):
+            # The Pipeline's own steps validate raw frames (strings, NaN).
+            if hasattr(X, "tocsr"):
+                X = X.tocsr()
+            elif not hasattr(X, "iloc"):
+                X = np.asarray(X)
+                if X.ndim != 2:
+                    raise ValueError(
+                        f"Expected a 2D array, got a {X.ndim}D array instead. "
+                        "Reshape your data either using array.reshape(-1, 1) if "
+                        "your data has a single feature or array.reshape(1, -1) "
+                        "if it contains a single sample."
+                    )
+            return validate_data(self, X, reset=reset, skip_check_array=True)
+        tags = self.__sklearn_tags__().input_tags
+        return validate_data(
+            self,
+            X,
+            reset=reset,
+            accept_sparse=["csr", "csc"] if tags.sparse else False,
+            ensure_all_finite="allow-nan" if tags.allow_nan else True,
+        )
+
+    def _rng(self, salt):
+        """A RandomState for one step, reproducible from an int ``random_state``."""
+        if isinstance(self.random_state, Integral):
+            return np.random.RandomState([int(self.random_state) % 2**32, salt % 2**32])
+        return check_random_state(self.random_state)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        models = [self._get_estimator()]
+        if isinstance(self.committee, list):
+            models = self.committee
+        inner = [get_tags(model).input_tags for model in models]
+        for name in ("allow_nan", "sparse", "categorical", "string"):
+            setattr(tags.input_tags, name, all(getattr(t, name) for t in inner))
+        return tags
+
+
+def _final(estimator):
+    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+
+
+def _fit_member(template, X, y, params, seed, bootstrap):
+    """Fit a clone of ``template``, on a bootstrap resample if asked."""
+    model = clone(template)
+    _seed_unset_random_states(model, seed)
+    if bootstrap:
+        n = y.shape[0]
+        rows = np.random.RandomState(seed).randint(n, size=n)
+        X, y = take_rows(X, rows), y[rows]
+        params = split_row_params(params, n, rows)
+    return model.fit(X, y, **params)
+
+
+def _seed_unset_random_states(model, seed):
+    """Give every unset ``random_state`` of a clone a seed, for reproducibility."""
+    rng = np.random.RandomState(seed)
+    to_set = {
+        key: int(rng.randint(2**31 - 1))
+        for key, value in sorted(model.get_params(deep=True).items())
+        if (key == "random_state" or key.endswith("__random_state"))
+        and (value is None or isinstance(value, np.random.RandomState))
+    }
+    if to_set:
+        model.set_params(**to_set)
+
+
+def _check_targets(y, n_samples, allow_nan):
+    """One numeric target per row; NaN allowed only where ``allow_nan``."""
+    if hasattr(y, "to_numpy"):
+        try:
+            y_array = y.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (ValueError, TypeError):
+            y_array = y.to_numpy()
+    else:
+        y_array = np.asarray(y)
+    if y_array.ndim == 2 and y_array.shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please "
+            "change the shape of y to (n_samples,), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=3,
+        )
+        y_array = y_array.ravel()
+    if y_array.ndim != 1:
+        raise ValueError(
+            f"y must hold one target per row, a 1-d array; got shape {y_array.shape}."
+        )
+    if np.iscomplexobj(y_array):
+        raise ValueError("Complex data not supported; y must hold real numbers.")
+    try:
+        y_array = np.asarray(y_array, dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"y must hold numeric targets (NaN for unlabeled rows): {exc}"
+        ) from exc
+    if y_array.shape[0] != n_samples:
+        raise ValueError(
+            f"X has {n_samples} rows but y has {y_array.shape[0]}; pass one "
+            "target per row."
+        )
+    if np.isinf(y_array).any():
+        raise ValueError(
+            "y holds infinite values; pass finite targets (NaN marks unlabeled rows)."
+        )
+    if not allow_nan and np.isnan(y_array).any():
+        raise ValueError(
+            "y holds NaN; every row taught must have a target. Leave unlabeled "
+            "rows out."
+        )
+    return y_array
+
+
+def _check_n(n, n_pool, name="n"):
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, Integral):
+        raise TypeError(f"{name} must be an int; got {n!r}.")
+    if n < 1:
+        raise ValueError(f"{name}={n} must be at least 1.")
+    if n > n_pool:
+        raise ValueError(
+            f"{name}={n} is larger than the pool ({n_pool} rows); pass "
+            f"{name} <= {n_pool} or a larger X_pool."
+        )
+    return int(n)
+
+
+def _check_oracle(oracle, n_pool):
+    if callable(oracle):
+        return
+    try:
+        length = len(oracle)
+    except TypeError:
+        raise TypeError(
+            "oracle must be a callable (rows -> targets) or an array of targets "
+            f"aligned with X_pool; got {type(oracle).__name__}."
+        ) from None
+    if length != n_pool:
+        raise ValueError(
+            f"The oracle array has {length} targets but X_pool has {n_pool} rows; "
+            "pass one target per pool row."
+        )
+
+
+def _ask(oracle, rows, positions):
+    """The oracle's answers for the queried rows, read only at ``positions``."""
+    if callable(oracle):
+        answers = oracle(rows)
+    elif hasattr(oracle, "iloc"):
+        answers = oracle.iloc[positions]
+    elif isinstance(oracle, np.ndarray):
+        answers = oracle[positions]
+    else:
+        answers = [oracle[int(i)] for i in positions]
+    try:
+        answers = np.asarray(answers, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The oracle returned non-numeric answers: {exc}") from exc
+    if answers.ndim == 2 and answers.shape[1] == 1:
+        answers = answers.ravel()
+    if answers.shape != (len(positions),):
+        raise ValueError(
+            f"The oracle returned {answers.size} answers for {len(positions)} rows; "
+            "return one target per queried row."
+        )
+    if np.isinf(answers).any():
+        raise ValueError("The oracle returned infinite values; return finite targets.")
+    return answers

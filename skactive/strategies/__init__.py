@@ -1,0 +1,15 @@
+"""Informativeness scores and batch rules."""
+
+from ._base import BaseStrategy
+from ._batch import TopSelection
+from ._qbc import QueryByCommittee
+from ._random import RandomSampling
+from ._uncertainty import UncertaintySampling
+
+__all__ = [
+    "BaseStrategy",
+    "QueryByCommittee",
+    "RandomSampling",
+    "TopSelection",
+    "UncertaintySampling",
+]

@@ -1,0 +1,67 @@
+"""What every strategy shares: one score per pool row, computed in chunks."""
+
+from abc import ABCMeta, abstractmethod
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .._members import chunk_slices, n_members
+from .._rows import take_rows
+from sklearn.utils.validation import _num_samples
+
+
+class BaseStrategy(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the informativeness scores.
+
+    A strategy turns a fitted :class:`~skactive.ActiveLearningRegressor` and
+    a pool into one score per row (higher means more worth labeling). The
+    pool is scored in chunks of rows so memory stays bounded; subclasses
+    implement :meth:`_score_chunk` with whole-array operations.
+    """
+
+    #: Batch rule used when the learner's ``batch_selection`` is None.
+    default_batch_selection = "top"
+
+    def score(self, learner, X_pool, random_state=None):
+        """Informativeness of each pool row.
+
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner.
+        X_pool : array-like of shape (n_pool, n_features)
+            Validated pool, in the learner's input space.
+        random_state : RandomState instance, default=None
+            Source of randomness, for strategies that need one.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_pool,)
+            Higher means more informative.
+        """
+        n_pool = _num_samples(X_pool)
+        width = max(n_members(learner), 1)
+        parts = [
+            np.asarray(
+                self._score_chunk(learner, take_rows(X_pool, np.arange(s.start, s.stop))),
+                dtype=float,
+            )
+            for s in chunk_slices(n_pool, width)
+        ]
+        return np.concatenate(parts) if parts else np.empty(0)
+
+    @abstractmethod
+    def _score_chunk(self, learner, X_chunk):
+        """Scores of one chunk of rows."""
+
+    def bootstrap_members_needed(self, estimator, committee):
+        """Bootstrap clones ``fit`` must build for this strategy (0: none).
+
+        Parameters
+        ----------
+        estimator : estimator
+            The learner's (unfitted) regressor.
+        committee : None, int or list
+            The learner's ``committee`` parameter.
+        """
+        return 0

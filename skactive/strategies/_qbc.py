@@ -1,0 +1,61 @@
+"""Query by committee: disagreement between the committee's members."""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval
+
+from .._members import is_averaging_ensemble, member_predictions
+from ._base import BaseStrategy
+
+
+class QueryByCommittee(BaseStrategy):
+    """Variance of the committee members' predictions for each pool row.
+
+    The committee is the learner's ``committee`` (bootstrap clones of the
+    estimator, or a list of heterogeneous regressors, each fit on its own
+    bootstrap resample); failing that, the members of an averaging ensemble
+    (the trees of a forest); failing that, ``n_members`` bootstrap clones
+    built at ``fit``.
+
+    Parameters
+    ----------
+    n_members : int, default=5
+        Size of the bootstrap committee built when the learner has neither a
+        committee nor an ensemble.
+
+    References
+    ----------
+    .. [1] R. RayChaudhuri and L. G. C. Hamey, "Minimisation of data
+       collection by active learning", Proc. IEEE ICNN, 1995.
+    .. [2] R. Burbidge, J. J. Rowland and R. D. King, "Active learning for
+       regression based on query by committee", IDEAL 2007.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from sklearn.tree import DecisionTreeRegressor
+    >>> from skactive import ActiveLearningRegressor
+    >>> X, y = make_friedman1(n_samples=60, random_state=0)
+    >>> alr = ActiveLearningRegressor(
+    ...     strategy="qbc",
+    ...     committee=[DecisionTreeRegressor(), LinearRegression()],
+    ...     random_state=0,
+    ... )
+    >>> alr.fit(X[:20], y[:20]).query(X[20:], n=3).shape
+    (3,)
+    """
+
+    _parameter_constraints = {"n_members": [Interval(Integral, 2, None, closed="left")]}
+
+    def __init__(self, n_members=5):
+        self.n_members = n_members
+
+    def _score_chunk(self, learner, X_chunk):
+        return member_predictions(learner, X_chunk).var(axis=1)
+
+    def bootstrap_members_needed(self, estimator, committee):
+        self._validate_params()
+        if committee is not None or is_averaging_ensemble(estimator):
+            return 0
+        return self.n_members

@@ -1,0 +1,46 @@
+"""Strategy and batch-rule names, and turning a name into an object."""
+
+from sklearn.base import clone
+
+from ._batch import TopSelection
+from ._qbc import QueryByCommittee
+from ._random import RandomSampling
+from ._uncertainty import UncertaintySampling
+
+STRATEGIES = {
+    "random": RandomSampling,
+    "uncertainty": UncertaintySampling,
+    "qbc": QueryByCommittee,
+}
+
+BATCH_SELECTIONS = {
+    "top": TopSelection,
+}
+
+
+def resolve_strategy(strategy):
+    """A fresh strategy object from a name or a strategy object."""
+    if isinstance(strategy, str):
+        try:
+            return STRATEGIES[strategy]()
+        except KeyError:
+            raise ValueError(
+                f"Unknown strategy {strategy!r}; use one of {sorted(STRATEGIES)} "
+                "or a strategy object from skactive.strategies."
+            ) from None
+    return clone(strategy)
+
+
+def resolve_batch_selection(batch_selection, strategy):
+    """A fresh batch rule from a name, an object, or None (the strategy's own)."""
+    if batch_selection is None:
+        batch_selection = strategy.default_batch_selection
+    if isinstance(batch_selection, str):
+        try:
+            return BATCH_SELECTIONS[batch_selection]()
+        except KeyError:
+            raise ValueError(
+                f"Unknown batch_selection {batch_selection!r}; use one of "
+                f"{sorted(BATCH_SELECTIONS)} or a batch-rule object."
+            ) from None
+    return clone(batch_selection)
