@@ -359,17 +359,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _query(self, X_pool, n):
         rng = self._rng(salt=self.n_labeled_ + 1)
-        scores = np.asarray(
-            self.strategy_.score(self, X_pool, random_state=rng), dtype=float
+        positions, scores = self.strategy_.query(
+            self, X_pool, n, self.batch_selection_, random_state=rng
         )
-        ranked = np.where(np.isnan(scores), -np.inf, scores)
-        X_model = None
-        if getattr(self.batch_selection_, "needs_model_space", False):
-            X_model = self._model_space(X_pool)
-        positions = self.batch_selection_.select(
-            ranked, n, X_model=X_model, random_state=rng
-        )
-        return np.asarray(positions, dtype=np.intp), scores
+        return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
 
     def _model_space(self, X):
         """Rows as the final regressor sees them (after a Pipeline's transforms)."""

@@ -5,9 +5,10 @@ from abc import ABCMeta, abstractmethod
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from sklearn.utils.validation import _num_samples
+
 from .._members import chunk_slices, n_members
 from .._rows import take_rows
-from sklearn.utils.validation import _num_samples
 
 
 class BaseStrategy(BaseEstimator, metaclass=ABCMeta):
@@ -49,6 +50,40 @@ class BaseStrategy(BaseEstimator, metaclass=ABCMeta):
             for s in chunk_slices(n_pool, width)
         ]
         return np.concatenate(parts) if parts else np.empty(0)
+
+    def query(self, learner, X_pool, n, batch_selection, random_state=None):
+        """Positions of a batch of ``n`` pool rows, best first, and the scores.
+
+        The default scores the pool, then lets ``batch_selection`` choose.
+        Strategies whose choice depends on the rows already in the batch
+        (greedy sampling, for instance) override this.
+
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner.
+        X_pool : array-like of shape (n_pool, n_features)
+            Validated pool.
+        n : int
+            Batch size, at most the pool size.
+        batch_selection : batch-rule object
+            The learner's batch rule.
+        random_state : RandomState instance, default=None
+
+        Returns
+        -------
+        positions : ndarray of shape (n,)
+        scores : ndarray of shape (n_pool,)
+        """
+        scores = np.asarray(self.score(learner, X_pool, random_state), dtype=float)
+        ranked = np.where(np.isnan(scores), -np.inf, scores)
+        X_model = None
+        if getattr(batch_selection, "needs_model_space", False):
+            X_model = learner._model_space(X_pool)
+        positions = batch_selection.select(
+            ranked, n, X_model=X_model, random_state=random_state
+        )
+        return positions, scores
 
     @abstractmethod
     def _score_chunk(self, learner, X_chunk):
