@@ -2,11 +2,13 @@
 
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
+from .plotting import ActiveLearningCurveDisplay
 from .simulation import SimulationResult, simulate
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ActiveLearningCurveDisplay",
     "ActiveLearningRegressor",
     "SimulationResult",
     "query",

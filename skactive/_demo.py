@@ -1,23 +1,140 @@
-"""``skactive demo``: strategies against random on built-in data."""
+"""``skactive demo`` and ``skactive simulate``: strategies against random, honestly."""
 
 import time
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
 
 from ._regressor import ActiveLearningRegressor
 from .simulation import simulate
+from .strategies._registry import BATCH_SELECTIONS, STRATEGIES
 
-DEMO_STRATEGIES = ("random", "uncertainty", "qbc")
+
+class CommandError(ValueError):
+    """A problem with the user's input, reported as one line on stderr."""
 
 
-def run_demo(n_repeats=3, random_state=0):
-    """Print test RMSE against labels for a few strategies and random.
+def registered_strategies(batch_rules=("top", "diverse")):
+    """``{label: learner params}``: random, then every registered strategy
+    with each of ``batch_rules`` that is registered."""
+    settings = {"random": {"strategy": "random"}}
+    rules = [rule for rule in batch_rules if rule in BATCH_SELECTIONS]
+    for name in STRATEGIES:
+        if name == "random":
+            continue
+        for rule in rules:
+            label = name if rule == "top" else f"{name}-{rule}"
+            settings[label] = {"strategy": name, "batch_selection": rule}
+    return settings
 
-    Friedman #1 (2,000 rows, 10 inputs, 5 informative) is generated locally;
-    a quarter is held out as a test set that is never in the pool. Each
-    strategy starts from the same 20 random labels and buys 10 rounds of 20.
+
+def parse_strategies(names):
+    """``{label: params}`` from ``name`` or ``name:rule`` items; random first."""
+    settings = {"random": {"strategy": "random"}}
+    for item in names:
+        name, _, rule = item.partition(":")
+        if name not in STRATEGIES:
+            raise CommandError(
+                f"unknown strategy {name!r}; use one of {', '.join(sorted(STRATEGIES))} "
+                "(optionally name:batch_rule)"
+            )
+        if rule and rule not in BATCH_SELECTIONS:
+            raise CommandError(
+                f"unknown batch rule {rule!r} in {item!r}; use one of "
+                f"{', '.join(sorted(BATCH_SELECTIONS))}"
+            )
+        params = {"strategy": name}
+        if rule:
+            params["batch_selection"] = rule
+        settings[name if not rule or rule == "top" else f"{name}-{rule}"] = params
+    return settings
+
+
+def default_pipeline(n_estimators=100):
+    """One-hot encoding and imputation, then a random forest.
+
+    Numeric columns: median imputation. Other columns (text, categories,
+    booleans): most-frequent imputation and one-hot encoding (at most 30
+    levels per column; unseen levels ignored).
+    """
+    numeric = SimpleImputer(strategy="median")
+    categorical = make_pipeline(
+        SimpleImputer(strategy="most_frequent"),
+        OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=30,
+                      sparse_output=False),
+    )
+    prepare = ColumnTransformer(
+        [
+            ("numeric", numeric, make_column_selector(dtype_include="number")),
+            ("categorical", categorical, make_column_selector(dtype_exclude="number")),
+        ]
+    )
+    return make_pipeline(prepare, RandomForestRegressor(n_estimators=n_estimators))
+
+
+def write_outputs(result, out, title):
+    """Write summary.csv, curves.csv and curves.png into ``out``; return paths."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot create output directory {out}: {exc}") from exc
+    written = []
+    summary = result.summary()
+    summary.to_csv(out / "summary.csv")
+    written.append(out / "summary.csv")
+    result.curves.to_csv(out / "curves.csv", index=False)
+    written.append(out / "curves.csv")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print('No PNG: matplotlib is missing (pip install "skactive[plot]").')
+        return written
+    fig, ax = plt.subplots(figsize=(8, 5))
+    result.plot(ax=ax, title=title)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out / "curves.png", dpi=110)
+    plt.close(fig)
+    written.append(out / "curves.png")
+    return written
+
+
+def report(result, elapsed, written):
+    """Print the mean curves, the summary table and the verdict."""
+    table = result.curves.pivot_table(
+        index="n_labels", columns="strategy", values="rmse", aggfunc="mean"
+    )[list(dict.fromkeys(result.curves["strategy"]))]
+    summary = result.summary()
+    with pd.option_context(
+        "display.float_format", "{:.3f}".format, "display.width", 200,
+        "display.max_columns", 50,
+    ):
+        print("Test RMSE by number of labels (mean over repeats):")
+        print(table.to_string())
+        print("\nAgainst random over the learning curve (rmse_ratio below 1 is better):")
+        print(summary.drop(columns="verdict").to_string())
+    print("\n" + result.verdict())
+    print(f"\n{elapsed:.1f} s; wrote " + ", ".join(str(p) for p in written))
+
+
+def run_demo(n_repeats=3, random_state=0, out="skactive-demo", n_jobs=2):
+    """Every registered strategy against random on Friedman #1.
+
+    Friedman #1 (2,000 rows, 10 inputs, 5 informative, noise 1) is generated
+    locally; a quarter is held out as a test set that is never in the pool.
+    Each strategy starts from the same 20 random labels and buys 10 rounds
+    of 20, with top-n and (where registered) diverse batches.
 
     Returns
     -------
@@ -25,30 +142,133 @@ def run_demo(n_repeats=3, random_state=0):
     """
     X, y = make_friedman1(n_samples=2000, noise=1.0, random_state=random_state)
     learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=100))
+    settings = registered_strategies()
+    print(
+        f"Friedman #1 (2,000 rows), random forest; {len(settings)} strategies x "
+        f"{n_repeats} repeats, 20 initial labels + 10 rounds of 20; the test set "
+        "is never in the pool.\n"
+    )
     started = time.perf_counter()
     result = simulate(
         learner,
         X,
         y,
-        strategies=DEMO_STRATEGIES,
+        strategies=settings,
         budget=220,
         initial_size=20,
         batch_size=20,
         n_repeats=n_repeats,
-        n_jobs=2,
+        n_jobs=n_jobs,
         random_state=random_state,
     )
-    elapsed = time.perf_counter() - started
-    table = result.curves.pivot_table(
-        index="n_labels", columns="strategy", values="rmse", aggfunc="mean"
-    )[list(DEMO_STRATEGIES)]
+    written = write_outputs(result, out, "skactive demo: Friedman #1, random forest")
+    report(result, time.perf_counter() - started, written)
+    return result
+
+
+def read_table(path, target):
+    """``(X, y)`` from a CSV file, or a :class:`CommandError` saying what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        raise CommandError(f"no such file: {path}")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandError(f"cannot read {path} as CSV: {first}") from exc
+    if target not in frame.columns:
+        shown = ", ".join(map(str, frame.columns[:20]))
+        more = " ..." if frame.shape[1] > 20 else ""
+        raise CommandError(
+            f"column {target!r} is not in {path}; its columns are: {shown}{more}"
+        )
+    y = pd.to_numeric(frame[target], errors="coerce")
+    bad = y.isna() & frame[target].notna()
+    if bad.any():
+        example = frame.loc[bad, target].iloc[0]
+        raise CommandError(
+            f"target column {target!r} must be numeric; row {int(np.flatnonzero(bad)[0]) + 2} "
+            f"holds {example!r}"
+        )
+    if not np.isfinite(y.dropna()).all():
+        raise CommandError(f"target column {target!r} holds infinite values")
+    X = frame.drop(columns=[target])
+    if X.shape[1] == 0:
+        raise CommandError(f"{path} has no column besides the target {target!r}")
+    keep = y.notna().to_numpy()
+    if not keep.any():
+        raise CommandError(f"target column {target!r} is empty")
+    dropped = int((~keep).sum())
+    if dropped:
+        print(f"Left out {dropped} rows with no {target!r} (a simulation needs every target).")
+    for column in X.columns:
+        if X[column].dtype == bool:
+            X[column] = X[column].astype(float)
+        elif X[column].dtype == object:  # one type per column for the encoder
+            X[column] = X[column].where(X[column].isna(), X[column].astype(str))
+    return X[keep].reset_index(drop=True), y[keep].to_numpy(dtype=float)
+
+
+def run_csv(
+    path,
+    target,
+    *,
+    strategies=None,
+    budget=None,
+    initial_size=20,
+    batch_size=20,
+    n_repeats=3,
+    test_size=0.25,
+    out="skactive-simulation",
+    n_jobs=None,
+    random_state=0,
+):
+    """Strategies against random on a CSV file, with the default pipeline.
+
+    Returns
+    -------
+    result : SimulationResult
+    """
+    X, y = read_table(path, target)
+    settings = registered_strategies() if not strategies else parse_strategies(strategies)
+    n_pool = len(y) - int(np.ceil(test_size * len(y)))
+    if budget is None:
+        budget = min(initial_size + 10 * batch_size, n_pool)
+    if budget < initial_size:
+        raise CommandError(
+            f"--budget {budget} is smaller than --initial-size {initial_size}"
+        )
+    if budget > n_pool:
+        raise CommandError(
+            f"--budget {budget} exceeds the pool: {len(y)} rows with a target, "
+            f"{n_pool} after holding out the test set; lower --budget"
+        )
+    if initial_size >= n_pool:
+        raise CommandError(
+            f"{path} has too few rows ({len(y)}) for --initial-size {initial_size}"
+        )
+    learner = ActiveLearningRegressor(default_pipeline())
     print(
-        "Friedman #1, random forest; test RMSE (mean of "
-        f"{n_repeats} repeats, test set never in the pool):"
+        f"{path}: {len(y)} rows, {X.shape[1]} input columns, target {target!r}; "
+        f"{len(settings)} strategies x {n_repeats} repeats, {initial_size} initial "
+        f"labels + rounds of {batch_size} up to {budget}; a test set of "
+        f"{len(y) - n_pool} rows is never in the pool.\n"
     )
-    with pd.option_context("display.float_format", "{:.3f}".format):
-        print(table.to_string())
-        print("\nRMSE ratio to random over the curve (below 1 is better):")
-        print(result.summary().to_string())
-    print(f"\n{elapsed:.1f} s")
+    started = time.perf_counter()
+    result = simulate(
+        learner,
+        X,
+        y,
+        strategies=settings,
+        budget=budget,
+        initial_size=initial_size,
+        batch_size=batch_size,
+        test_size=test_size,
+        n_repeats=n_repeats,
+        n_jobs=n_jobs,
+        random_state=random_state,
+    )
+    written = write_outputs(result, out, f"{Path(path).name}: {target}")
+    report(result, time.perf_counter() - started, written)
     return result

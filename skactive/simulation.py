@@ -1,15 +1,33 @@
 """Honest simulations: learning curves of strategies against random sampling."""
 
+import sys
+import time
 from collections.abc import Mapping
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    validate_params,
+)
 from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import _num_samples
 
 from ._rows import take_rows
+
+
+# Two runs of random itself differ by about this much (benchmarks/): smaller
+# differences in the RMSE ratio are noise, not a gain or a loss.
+_NOISE = 0.02
+# A whole-pool model less than 10 % better than random's curve leaves little
+# for any strategy to win.
+_LITTLE_HEADROOM = 0.9
 
 
 class SimulationResult:
@@ -20,19 +38,52 @@ class SimulationResult:
     curves : pandas.DataFrame
         One row per strategy, repeat and round: ``strategy``, ``repeat``,
         ``n_labels``, ``rmse`` and ``mae`` on the held-out test set.
+    full_pool : pandas.DataFrame or None
+        One row per repeat: ``repeat``, ``n_labels`` (the whole pool),
+        ``rmse`` and ``mae`` of the same model trained on every pool row —
+        the best any strategy could hope for. None when ``simulate`` was
+        called with ``headroom=False``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn.ensemble import RandomForestRegressor
+    >>> from skactive import ActiveLearningRegressor, simulate
+    >>> X, y = make_friedman1(n_samples=300, random_state=0)
+    >>> learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=10))
+    >>> result = simulate(learner, X, y, budget=30, initial_size=10,
+    ...                   batch_size=10, n_repeats=2, random_state=0)
+    >>> list(result.summary().columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['rmse_ratio', 'final_rmse', 'labels_to_baseline_final', 'headroom',
+     'headroom_captured', 'verdict']
     """
 
-    def __init__(self, curves):
+    def __init__(self, curves, full_pool=None):
         self.curves = curves
+        self.full_pool = full_pool
 
     def summary(self, baseline="random"):
         """One row per strategy, measured against ``baseline`` under the same seeds.
 
-        Columns: ``rmse_ratio`` (exp of the mean over rounds and repeats of
-        log RMSE minus the baseline's; below 1 is better), ``final_rmse``
-        (mean over repeats), and ``labels_to_baseline_final`` (the fewest
-        labels at which the strategy's mean RMSE reaches the baseline's final
-        mean RMSE; NaN if it never does).
+        Columns:
+
+        - ``rmse_ratio``: exp of the mean over rounds and repeats of log RMSE
+          minus the baseline's (the initial point, shared by all, excluded);
+          below 1 is better.
+        - ``final_rmse``: mean test RMSE at the budget.
+        - ``labels_to_baseline_final``: the fewest labels at which the
+          strategy's mean RMSE reaches the baseline's final mean RMSE (NaN
+          if it never does).
+        - ``headroom``: the same model trained on the whole pool, as the same
+          ratio to the baseline's curve — the lowest ``rmse_ratio`` any
+          strategy could reach. Near 1 means labels beyond the budget buy
+          little, so active learning has little to save.
+        - ``headroom_captured``: the share of that possible gain the strategy
+          took, ``log(rmse_ratio) / log(headroom)`` (negative: it lost).
+        - ``verdict``: a plain sentence; see also :meth:`verdict`.
+
+        Ratios within 2 % of 1 are reported as no different from the
+        baseline: two runs of random sampling differ by that much.
         """
         curves = self.curves
         if baseline not in set(curves["strategy"]):
@@ -44,26 +95,145 @@ class SimulationResult:
         base = keyed.loc[baseline]
         mean_curves = curves.groupby(["strategy", "n_labels"])["rmse"].mean()
         base_final = mean_curves.loc[baseline].iloc[-1]
+        start = base.index.get_level_values("n_labels").min()
+        base_rounds = base[base.index.get_level_values("n_labels") > start]
+        headroom = self._headroom(base_rounds)
         rows = []
         for name in pd.unique(curves["strategy"]):
             own = keyed.loc[name]
             # The first point is the shared initial set, equal for everyone.
-            start = own.index.get_level_values("n_labels").min()
             log_diff = np.log(own) - np.log(base.reindex(own.index))
             log_diff = log_diff[log_diff.index.get_level_values("n_labels") > start]
+            ratio = float(np.exp(log_diff.mean())) if len(log_diff) else 1.0
             curve = mean_curves.loc[name]
             reached = curve.index[curve.to_numpy() <= base_final]
+            captured = np.nan
+            if name == baseline:
+                captured = 0.0
+            elif np.isfinite(headroom) and headroom < 1:
+                captured = float(np.log(ratio) / np.log(headroom))
             rows.append(
                 {
                     "strategy": name,
-                    "rmse_ratio": float(np.exp(log_diff.mean())),
+                    "rmse_ratio": ratio,
                     "final_rmse": float(curve.iloc[-1]),
                     "labels_to_baseline_final": float(reached.min())
                     if len(reached)
                     else np.nan,
+                    "headroom": headroom,
+                    "headroom_captured": captured,
+                    "verdict": _verdict(name, baseline, ratio, headroom),
                 }
             )
         return pd.DataFrame(rows).set_index("strategy")
+
+    def _headroom(self, base_rounds):
+        if self.full_pool is None or len(base_rounds) == 0:
+            return np.nan
+        full = self.full_pool.set_index("repeat")["rmse"]
+        repeats = base_rounds.index.get_level_values("repeat")
+        log_diff = np.log(full.reindex(repeats).to_numpy()) - np.log(base_rounds.to_numpy())
+        return float(np.exp(np.mean(log_diff)))
+
+    def verdict(self, baseline="random"):
+        """A plain answer: does active learning pay off on this data?
+
+        Returns
+        -------
+        text : str
+            One or two sentences naming the best strategy, how much it
+            saves against ``baseline``, and how much there was to save.
+        """
+        table = self.summary(baseline)
+        others = table.drop(index=baseline)
+        headroom = table["headroom"].iloc[0]
+        if np.isfinite(headroom):
+            room = (
+                f"the same model trained on the whole pool reaches "
+                f"{headroom:.2f} x {baseline}'s RMSE"
+            )
+        else:
+            room = ""
+        if others.empty:
+            tail = f" {room[:1].upper()}{room[1:]}." if room else ""
+            return f"Only {baseline} was run; nothing to compare.{tail}"
+        best = others["rmse_ratio"].idxmin()
+        ratio = others.loc[best, "rmse_ratio"]
+        if np.isfinite(headroom) and headroom > _LITTLE_HEADROOM:
+            return (
+                f"Active learning is not worth it on this data: {room}, so more "
+                f"labels buy little and no strategy can save much (best, {best}: "
+                f"{ratio:.3f} x {baseline}'s RMSE). Label at random."
+            )
+        room_tail = (
+            f" {room[:1].upper()}{room[1:]}, so there is room a better strategy "
+            "could take."
+            if room
+            else ""
+        )
+        if ratio > 1 + _NOISE:
+            return (
+                f"Active learning is not worth it here with these strategies: every "
+                f"one did worse than {baseline} (the best, {best}, reaches "
+                f"{ratio:.3f} x {baseline}'s RMSE). Label at random.{room_tail}"
+            )
+        if ratio >= 1 - _NOISE:
+            return (
+                f"Active learning is not worth it here with these strategies: the "
+                f"best, {best}, reaches {ratio:.3f} x {baseline}'s RMSE, within the "
+                f"{_NOISE:.0%} by which two runs of {baseline} differ.{room_tail}"
+            )
+        labels = others.loc[best, "labels_to_baseline_final"]
+        final = self.curves["n_labels"].max()
+        saved = (
+            f" and reaches {baseline}'s final RMSE with {labels:.0f} of {final} labels"
+            if np.isfinite(labels)
+            else ""
+        )
+        return (
+            f"Active learning pays off: {best} reaches {ratio:.3f} x {baseline}'s "
+            f"RMSE over the learning curve{saved}."
+            + (f" {room[:1].upper()}{room[1:]}." if room else "")
+        )
+
+    def plot(self, *, metric="rmse", ax=None, **kwargs):
+        """Plot mean test error and its spread against labels, per strategy.
+
+        Parameters
+        ----------
+        metric : {"rmse", "mae"}, default="rmse"
+        ax : matplotlib Axes, default=None
+        **kwargs
+            Passed to :meth:`ActiveLearningCurveDisplay.plot`.
+
+        Returns
+        -------
+        display : ActiveLearningCurveDisplay
+        """
+        from .plotting import ActiveLearningCurveDisplay
+
+        return ActiveLearningCurveDisplay.from_simulation(
+            self, metric=metric, ax=ax, **kwargs
+        )
+
+    def __repr__(self):
+        strategies = list(pd.unique(self.curves["strategy"]))
+        repeats = self.curves["repeat"].nunique()
+        return f"SimulationResult(strategies={strategies}, n_repeats={repeats})"
+
+
+def _verdict(name, baseline, ratio, headroom):
+    if name == baseline:
+        return "baseline"
+    if ratio > 1 + _NOISE:
+        word = f"worse than {baseline}"
+    elif ratio >= 1 - _NOISE:
+        word = f"no better than {baseline}"
+    else:
+        word = f"better than {baseline}"
+    if np.isfinite(headroom) and headroom > _LITTLE_HEADROOM:
+        word += "; little headroom: not worth it on this data"
+    return word
 
 
 def _strategy_settings(strategies):
@@ -77,6 +247,27 @@ def _strategy_settings(strategies):
     return settings
 
 
+@validate_params(
+    {
+        "learner": [HasMethods(["fit", "learn", "predict"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "strategies": [list, tuple, Mapping],
+        "budget": [Interval(Integral, 1, None, closed="left")],
+        "initial_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "test_size": [
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "headroom": ["boolean"],
+        "progress": ["boolean", None],
+    },
+    prefer_skip_nested_validation=False,
+)
 def simulate(
     learner,
     X,
@@ -90,6 +281,8 @@ def simulate(
     n_repeats=5,
     n_jobs=None,
     random_state=None,
+    headroom=True,
+    progress=None,
 ):
     """Run active learning with the data's own targets as the oracle.
 
@@ -97,7 +290,9 @@ def simulate(
     same initial labels for every strategy, then query ``batch_size`` rows
     per round until ``budget`` labels, reading a target only when its row is
     queried. Test RMSE and MAE are recorded after the initial fit and after
-    every round.
+    every round. Every strategy of a repeat gets the same split, the same
+    initial labels and the same ``random_state``, so differences between
+    strategies are differences in what they chose to label.
 
     Parameters
     ----------
@@ -108,20 +303,30 @@ def simulate(
         Fully labeled targets.
     strategies : sequence or mapping, default=("random", "uncertainty")
         Strategy names or objects, or ``{label: {param: value}}`` to set
-        several learner parameters per entry.
+        several learner parameters per entry, e.g.
+        ``{"uncertainty-diverse": {"strategy": "uncertainty",
+        "batch_selection": "diverse"}}``.
     budget : int
         Labels at the end of each run.
     initial_size : int
         Labels drawn at random before the first query.
     batch_size : int
         Rows per round.
-    test_size : float, default=0.25
-        Share of rows held out for testing.
+    test_size : float or int, default=0.25
+        Share (or number) of rows held out for testing.
     n_repeats : int, default=5
         Independent splits and initial sets.
     n_jobs : int, default=None
-        Repeats run in parallel.
+        Runs (one per repeat and strategy) in parallel with joblib.
     random_state : int, RandomState instance or None, default=None
+    headroom : bool, default=True
+        Also fit the same model on the whole pool of each repeat (one more
+        fit per repeat), so :meth:`SimulationResult.summary` can say how
+        much any strategy could have saved.
+    progress : bool or None, default=None
+        Report finished runs on stderr: a ``tqdm`` bar if installed (the
+        ``progress`` extra), else one line rewritten in place. None: only for
+        runs of 8 tasks or more when stderr is a terminal.
 
     Returns
     -------
@@ -140,9 +345,18 @@ def simulate(
     ['random', 'uncertainty']
     """
     settings = _strategy_settings(strategies)
+    if not settings:
+        raise ValueError("strategies is empty; pass at least one strategy.")
     y = np.asarray(y, dtype=float)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-d, one target per row; got shape {y.shape}.")
     if np.isnan(y).any():
         raise ValueError("simulate needs every target; drop the rows with NaN in y.")
+    n_samples = _num_samples(X)
+    if n_samples != y.shape[0]:
+        raise ValueError(
+            f"X has {n_samples} rows but y has {y.shape[0]}; pass one target per row."
+        )
     if initial_size > budget:
         raise ValueError(
             f"budget={budget} is smaller than initial_size={initial_size}; pass "
@@ -150,19 +364,51 @@ def simulate(
         )
     rng = check_random_state(random_state)
     seeds = rng.randint(2**31 - 1, size=n_repeats)
-    frames = Parallel(n_jobs=n_jobs)(
-        delayed(_one_repeat)(
-            learner, X, y, settings, budget, initial_size, batch_size, test_size,
-            repeat, seed,
+    n_pool = train_test_split(
+        np.arange(n_samples), test_size=test_size, random_state=int(seeds[0])
+    )[0].size
+    if budget > n_pool:
+        raise ValueError(
+            f"budget={budget} exceeds the pool ({n_pool} rows after holding out "
+            "the test set); lower the budget or the test_size."
         )
-        for repeat, seed in enumerate(seeds)
+    tasks = [
+        (repeat, order, label, params)
+        for repeat in range(n_repeats)
+        for order, (label, params) in enumerate(settings.items())
+    ]
+    if headroom:
+        tasks += [(repeat, len(settings), None, None) for repeat in range(n_repeats)]
+    frames = {}
+    jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_one_run)(
+            learner, X, y, label, params, budget, initial_size, batch_size,
+            test_size, repeat, seeds[repeat], order,
+        )
+        for repeat, order, label, params in tasks
     )
-    return SimulationResult(pd.concat(frames, ignore_index=True))
+    with _Progress(len(tasks), progress) as bar:
+        for key, frame in jobs:
+            frames[key] = frame
+            bar.update()
+    keys = sorted(frames)
+    n_settings = len(settings)
+    curves = pd.concat(
+        [frames[k] for k in keys if k[1] < n_settings], ignore_index=True
+    )
+    full_pool = None
+    if headroom:
+        full_pool = pd.concat(
+            [frames[k] for k in keys if k[1] == n_settings], ignore_index=True
+        ).drop(columns="strategy")
+    return SimulationResult(curves, full_pool)
 
 
-def _one_repeat(
-    learner, X, y, settings, budget, initial_size, batch_size, test_size, repeat, seed
+def _one_run(
+    learner, X, y, label, params, budget, initial_size, batch_size, test_size,
+    repeat, seed, order,
 ):
+    """One strategy (or, with ``label=None``, the whole-pool model) in one repeat."""
     positions = np.arange(y.shape[0])
     pool, test = train_test_split(positions, test_size=test_size, random_state=seed)
     n_pool = pool.size
@@ -173,34 +419,86 @@ def _one_repeat(
         )
     X_pool, y_pool = take_rows(X, pool), y[pool]
     X_test, y_test = take_rows(X, test), y[test]
+    columns = ["strategy", "repeat", "n_labels", "rmse", "mae"]
+    if label is None:
+        # The reference: the same model trained on every pool row.
+        model = clone(learner).set_params(
+            budget=None, strategy="random", random_state=int(seed)
+        )
+        model.fit(X_pool, y_pool)
+        rmse, mae = _errors(model, X_test, y_test)
+        frame = pd.DataFrame([(None, repeat, n_pool, rmse, mae)], columns=columns)
+        return (repeat, order), frame
+    # The same initial labels for every strategy of this repeat.
     start = np.random.RandomState(seed).choice(n_pool, initial_size, replace=False)
     rest = np.setdiff1d(np.arange(n_pool), start)
-    records = []
-    for label, params in settings.items():
-        model = clone(learner).set_params(
-            **{"budget": None, "random_state": int(seed), **params}
-        )
-        model.fit(take_rows(X_pool, start), y_pool[start])
-        residual = model.predict(X_test) - y_test
-        records.append(
-            (label, repeat, initial_size, np.sqrt(np.mean(residual**2)),
-             np.mean(np.abs(residual)))
-        )
-        if budget > initial_size:
-            # The oracle array is read only at the queried positions.
-            model.learn(
-                take_rows(X_pool, rest),
-                y_pool[rest],
-                n_queries=budget - initial_size,
-                batch_size=batch_size,
-                X_val=X_test,
-                y_val=y_test,
-            )
-            for record in model.history_:
-                records.append(
-                    (label, repeat, record["n_labels"], record["val_rmse"],
-                     record["val_mae"])
-                )
-    return pd.DataFrame(
-        records, columns=["strategy", "repeat", "n_labels", "rmse", "mae"]
+    model = clone(learner).set_params(
+        **{"budget": None, "random_state": int(seed), **params}
     )
+    model.fit(take_rows(X_pool, start), y_pool[start])
+    records = [(label, repeat, initial_size, *_errors(model, X_test, y_test))]
+    if budget > initial_size:
+        # The oracle array is read only at the queried positions.
+        model.learn(
+            take_rows(X_pool, rest),
+            y_pool[rest],
+            n_queries=budget - initial_size,
+            batch_size=batch_size,
+            X_val=X_test,
+            y_val=y_test,
+        )
+        for record in model.history_:
+            records.append(
+                (label, repeat, record["n_labels"], record["val_rmse"],
+                 record["val_mae"])
+            )
+    return (repeat, order), pd.DataFrame(records, columns=columns)
+
+
+def _errors(model, X_test, y_test):
+    residual = model.predict(X_test) - y_test
+    return float(np.sqrt(np.mean(residual**2))), float(np.mean(np.abs(residual)))
+
+
+class _Progress:
+    """Finished runs on stderr: tqdm if installed, else a line rewritten in place."""
+
+    def __init__(self, total, enabled):
+        if enabled is None:
+            enabled = total >= 8 and getattr(sys.stderr, "isatty", lambda: False)()
+        self.total, self.enabled, self.done = total, enabled, 0
+        self._bar = None
+        self._started = time.perf_counter()
+
+    def __enter__(self):
+        if self.enabled:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                self._line()
+            else:
+                self._bar = tqdm(total=self.total, desc="simulate", unit="run",
+                                 file=sys.stderr)
+        return self
+
+    def update(self):
+        self.done += 1
+        if self._bar is not None:
+            self._bar.update()
+        elif self.enabled:
+            self._line()
+
+    def _line(self):
+        elapsed = time.perf_counter() - self._started
+        end = "\n" if self.done == self.total else ""
+        sys.stderr.write(
+            f"\rsimulate: {self.done}/{self.total} runs done, {elapsed:.0f} s{end}"
+        )
+        sys.stderr.flush()
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.close()
+        elif self.enabled and self.done != self.total:
+            sys.stderr.write("\n")
+        return False

@@ -1,11 +1,15 @@
 """simulate(): honest learning curves."""
 
+import sys
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.linear_model import Ridge
 
 import skactive
-from skactive import ActiveLearningRegressor, simulate
+from skactive import ActiveLearningRegressor, SimulationResult, simulate
 
 
 def learner():
@@ -59,14 +63,251 @@ def test_bad_arguments(friedman):
         simulate(learner(), X, y, budget=290, initial_size=10, batch_size=5)
 
 
-def test_demo_prints_a_table(capsys):
-    from skactive.cli import main
-
-    assert main(["demo", "--repeats", "1"]) == 0
-    out = capsys.readouterr().out
-    assert "random" in out and "uncertainty" in out and "220" in out
-
-
 def test_public_names():
-    for name in ("ActiveLearningRegressor", "query", "teach", "simulate"):
+    for name in ("ActiveLearningRegressor", "query", "teach", "simulate",
+                 "SimulationResult", "ActiveLearningCurveDisplay"):
         assert hasattr(skactive, name)
+
+
+# ---------------------------------------------------------------- honesty rules
+
+
+class _Spy:
+    """Records the row ids (column 0 of X) every learner call sees."""
+
+    def __init__(self, monkeypatch):
+        self.fit, self.teach, self.pool, self.predict = [], [], [], []
+        spy = self
+        fit, teach = ActiveLearningRegressor.fit, ActiveLearningRegressor.teach
+        learn, predict = ActiveLearningRegressor._learn, ActiveLearningRegressor.predict
+
+        def fit_(self, X, y, **kw):
+            spy.fit.append((self.get_params()["strategy"], self.random_state,
+                            frozenset(np.asarray(X)[:, 0].astype(int))))
+            return fit(self, X, y, **kw)
+
+        def teach_(self, X, y, **kw):
+            spy.teach.append(frozenset(np.asarray(X)[:, 0].astype(int)))
+            return teach(self, X, y, **kw)
+
+        def learn_(self, X_pool, oracle, **kw):
+            spy.pool.append(frozenset(np.asarray(X_pool)[:, 0].astype(int)))
+            return learn(self, X_pool, oracle, **kw)
+
+        def predict_(self, X, return_std=False):
+            spy.predict.append(frozenset(np.asarray(X)[:, 0].astype(int)))
+            return predict(self, X, return_std=return_std)
+
+        monkeypatch.setattr(ActiveLearningRegressor, "fit", fit_)
+        monkeypatch.setattr(ActiveLearningRegressor, "teach", teach_)
+        monkeypatch.setattr(ActiveLearningRegressor, "_learn", learn_)
+        monkeypatch.setattr(ActiveLearningRegressor, "predict", predict_)
+
+
+def with_ids(X):
+    """X with the row number as an extra first column, to trace rows."""
+    return np.column_stack([np.arange(X.shape[0]), X])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_no_test_row_is_ever_in_the_pool(friedman, monkeypatch, seed):
+    X, y = friedman
+    spy = _Spy(monkeypatch)
+    simulate(learner(), with_ids(X), y, strategies=("random", "uncertainty", "qbc"),
+             budget=40, initial_size=10, batch_size=10, n_repeats=1,
+             headroom=False, random_state=seed)
+    test = set.union(*map(set, spy.predict))  # every predict is on the test set
+    assert len(test) == 75
+    seen = [ids for _, _, ids in spy.fit] + spy.teach + spy.pool
+    for ids in seen:
+        assert not (ids & test)
+    # the pool is everything else
+    assert set.union(*map(set, spy.pool)) | set.union(*map(set, seen)) == set(
+        range(len(y))) - test
+
+
+def test_oracle_is_read_only_at_queried_positions(friedman, monkeypatch):
+    """Changing the targets of never-queried pool rows changes nothing."""
+    X, y = friedman
+    Xi = with_ids(X)
+    kwargs = dict(strategies=("random", "uncertainty"), budget=50, initial_size=10,
+                  batch_size=10, n_repeats=1, random_state=0)
+    with monkeypatch.context() as patch:
+        spy = _Spy(patch)
+        first = simulate(learner(), Xi, y, headroom=False, **kwargs)
+    test = set.union(*map(set, spy.predict))
+    labeled = set.union(*[set(ids) for _, _, ids in spy.fit], *map(set, spy.teach))
+    never = np.array(sorted(set(range(len(y))) - labeled - test))
+    assert never.size > 100
+    y_changed = y.copy()
+    y_changed[never] += np.random.RandomState(0).normal(scale=1e3, size=never.size)
+    second = simulate(learner(), Xi, y_changed, headroom=False, **kwargs)
+    pd.testing.assert_frame_equal(first.curves, second.curves)
+    # and the check can fail: changing one labeled target changes the curves
+    y_labeled_changed = y.copy()
+    y_labeled_changed[sorted(labeled)[0]] += 1e3
+    third = simulate(learner(), Xi, y_labeled_changed, headroom=False, **kwargs)
+    assert not first.curves["rmse"].equals(third.curves["rmse"])
+
+
+def test_random_uses_the_same_seeds_and_initial_labels(friedman, monkeypatch):
+    X, y = friedman
+    spy = _Spy(monkeypatch)
+    simulate(learner(), with_ids(X), y, strategies=("uncertainty", "random", "qbc"),
+             budget=30, initial_size=10, batch_size=10, n_repeats=3,
+             headroom=False, random_state=0, n_jobs=1)
+    assert len(spy.fit) == 9
+    per_repeat = [spy.fit[i:i + 3] for i in range(0, 9, 3)]
+    for calls in per_repeat:
+        assert [c[0] for c in calls] == ["uncertainty", "random", "qbc"]
+        assert len({c[1] for c in calls}) == 1  # one random_state for all
+        assert len({c[2] for c in calls}) == 1  # the same initial rows
+        assert len(calls[0][2]) == 10
+    assert len({calls[0][2] for calls in per_repeat}) == 3  # repeats differ
+
+
+def test_random_curve_does_not_depend_on_the_other_strategies(friedman):
+    X, y = friedman
+    kwargs = dict(budget=40, initial_size=10, batch_size=10, n_repeats=2,
+                  random_state=0, headroom=False)
+    alone = simulate(learner(), X, y, strategies=("random",), **kwargs).curves
+    mixed = simulate(learner(), X, y, strategies=("qbc", "random"), **kwargs).curves
+    mixed = mixed[mixed["strategy"] == "random"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, mixed)
+
+
+def test_parallel_runs_give_the_same_curves(friedman):
+    X, y = friedman
+    kwargs = dict(strategies=("random", "uncertainty"), budget=30, initial_size=10,
+                  batch_size=10, n_repeats=2, random_state=0)
+    one = simulate(learner(), X, y, n_jobs=1, **kwargs)
+    two = simulate(learner(), X, y, n_jobs=2, **kwargs)
+    pd.testing.assert_frame_equal(one.curves, two.curves)
+    pd.testing.assert_frame_equal(one.full_pool, two.full_pool)
+
+
+# ------------------------------------------------------------- headroom, verdict
+
+
+def test_summary_reports_headroom(friedman):
+    X, y = friedman
+    result = simulate(learner(), X, y, strategies=("random", "uncertainty"),
+                      budget=40, initial_size=10, batch_size=10, n_repeats=2,
+                      random_state=0)
+    assert list(result.full_pool.columns) == ["repeat", "n_labels", "rmse", "mae"]
+    assert (result.full_pool["n_labels"] == 225).all()
+    summary = result.summary()
+    base = result.curves[(result.curves["strategy"] == "random")
+                         & (result.curves["n_labels"] > 10)]
+    full = result.full_pool.set_index("repeat")["rmse"]
+    expected = np.exp(np.mean(np.log(full[base["repeat"]].to_numpy())
+                              - np.log(base["rmse"].to_numpy())))
+    assert summary["headroom"].iloc[0] == pytest.approx(expected)
+    # Friedman #1: 225 labels beat 20-40 by far, so there is room to win
+    assert summary["headroom"].iloc[0] < 0.9
+    captured = summary.loc["uncertainty", "headroom_captured"]
+    assert captured == pytest.approx(
+        np.log(summary.loc["uncertainty", "rmse_ratio"]) / np.log(expected))
+    assert summary.loc["random", "verdict"] == "baseline"
+
+
+def test_verdict_says_when_active_learning_is_not_worth_it():
+    # a linear target a ridge already knows from 60 labels: no headroom
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 3))
+    y = X @ np.array([1.0, 2.0, 3.0]) + 0.5 * rng.normal(size=300)
+    result = simulate(ActiveLearningRegressor(Ridge(), committee=3), X, y,
+                      strategies=("random", "qbc"), budget=90, initial_size=60,
+                      batch_size=10, n_repeats=2, random_state=0)
+    summary = result.summary()
+    assert summary["headroom"].iloc[0] > 0.9
+    assert "not worth it" in summary.loc["qbc", "verdict"]
+    assert result.verdict().startswith("Active learning is not worth it on this data")
+
+
+def test_verdict_names_worse_than_random():
+    result = SimulationResult(_curves({"random": [3, 2, 1], "bad": [3, 2.5, 1.5]}))
+    assert np.isnan(result.summary()["headroom"]).all()
+    assert result.summary().loc["bad", "verdict"] == "worse than random"
+    assert "every one did worse than random" in result.verdict()
+
+
+def test_verdict_says_when_it_pays_off():
+    full = pd.DataFrame({"repeat": [0], "n_labels": [100], "rmse": [0.5], "mae": [0.4]})
+    result = SimulationResult(
+        _curves({"random": [3, 2, 1], "good": [3, 0.9, 0.8]}), full)
+    summary = result.summary()
+    assert summary.loc["good", "verdict"] == "better than random"
+    assert summary.loc["good", "labels_to_baseline_final"] == 20
+    assert 0 < summary.loc["good", "headroom_captured"] < 1
+    assert result.verdict().startswith("Active learning pays off: good")
+    assert "final RMSE with 20 of 30 labels" in result.verdict()
+
+
+def _curves(values):
+    rows = [(name, 0, 10 * (i + 1), v, v) for name, vs in values.items()
+            for i, v in enumerate(vs)]
+    return pd.DataFrame(rows, columns=["strategy", "repeat", "n_labels", "rmse", "mae"])
+
+
+# -------------------------------------------------------------- progress, params
+
+
+def test_progress_goes_to_stderr(friedman, capsys):
+    X, y = friedman
+    kwargs = dict(budget=20, initial_size=10, batch_size=10, n_repeats=1,
+                  random_state=0)
+    simulate(learner(), X, y, progress=False, **kwargs)
+    assert capsys.readouterr().err == ""
+    simulate(learner(), X, y, progress=True, **kwargs)
+    err = capsys.readouterr().err
+    assert "simulate" in err and "3/3" in err
+
+
+def test_progress_without_tqdm(friedman, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, y = friedman
+    simulate(learner(), X, y, budget=20, initial_size=10, batch_size=10,
+             n_repeats=1, random_state=0, progress=True)
+    assert "simulate: 3/3 runs done" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(budget=0), "budget"),
+        (dict(test_size=1.5), "test_size"),
+        (dict(n_repeats=0), "n_repeats"),
+        (dict(strategies={}), "strategies is empty"),
+    ],
+)
+def test_invalid_parameters(friedman, params, match):
+    X, y = friedman
+    kwargs = dict(budget=20, initial_size=10, batch_size=10, n_repeats=1)
+    kwargs.update(params)
+    with pytest.raises(ValueError, match=match):
+        simulate(learner(), X, y, **kwargs)
+
+
+def test_nan_targets_and_mismatched_rows(friedman):
+    X, y = friedman
+    y_nan = y.copy()
+    y_nan[3] = np.nan
+    with pytest.raises(ValueError, match="drop the rows with NaN"):
+        simulate(learner(), X, y_nan, budget=20, initial_size=10, batch_size=10)
+    with pytest.raises(ValueError, match="one target per row"):
+        simulate(learner(), X, y[:-1], budget=20, initial_size=10, batch_size=10)
+
+
+def test_plot_returns_a_display(friedman):
+    pytest.importorskip("matplotlib", reason="plots need matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    X, y = friedman
+    result = simulate(learner(), X, y, budget=30, initial_size=10, batch_size=10,
+                      n_repeats=2, random_state=0)
+    display = result.plot(metric="mae")
+    assert display.ax_.get_ylabel() == "Test MAE"
+    assert set(display.lines_) == {"random", "uncertainty"}
