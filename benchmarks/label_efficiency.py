@@ -46,6 +46,10 @@ import time
 import warnings
 from pathlib import Path
 
+# One thread per process: HistGradientBoosting's OpenMP threads would
+# otherwise oversubscribe the cores the joblib workers already share.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
