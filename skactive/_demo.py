@@ -101,7 +101,9 @@ def write_outputs(result, out, title):
         print('No PNG: matplotlib is missing (pip install "skactive[plot]").')
         return written
     fig, ax = plt.subplots(figsize=(8, 5))
-    result.plot(ax=ax, title=title)
+    # Spread bands of more than a few strategies hide each other.
+    spread = "std" if result.curves["strategy"].nunique() <= 4 else None
+    result.plot(ax=ax, title=title, spread=spread)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     fig.savefig(out / "curves.png", dpi=110)

@@ -117,6 +117,9 @@ class ActiveLearningCurveDisplay:
         line_kw = {"marker": "o", "markersize": 3, **(line_kw or {})}
         fill_between_kw = {"alpha": 0.2, **(fill_between_kw or {})}
         self.lines_, self.fill_between_ = {}, {}
+        others = [name for name in self.scores if name != "random"]
+        cmap = plt.get_cmap("tab10" if len(others) <= 10 else "tab20")
+        colors = {name: cmap(k % cmap.N) for k, name in enumerate(others)}
         for name, values in self.scores.items():
             values = np.atleast_2d(np.asarray(values, dtype=float))
             if values.shape[1] != n_labels.shape[0]:
@@ -129,6 +132,8 @@ class ActiveLearningCurveDisplay:
             if name == "random":
                 kw.setdefault("color", "black")
                 kw.setdefault("linestyle", "--")
+            else:
+                kw.setdefault("color", colors[name])
             (line,) = ax.plot(n_labels, mean, label=name, **kw)
             self.lines_[name] = line
             if spread is not None and values.shape[0] > 1:

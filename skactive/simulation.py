@@ -190,10 +190,15 @@ class SimulationResult:
             if np.isfinite(labels)
             else ""
         )
+        share = others.loc[best, "headroom_captured"]
+        taken = (
+            f", so {best} took {share:.0%} of the possible gain" if np.isfinite(share)
+            else ""
+        )
         return (
             f"Active learning pays off: {best} reaches {ratio:.3f} x {baseline}'s "
             f"RMSE over the learning curve{saved}."
-            + (f" {room[:1].upper()}{room[1:]}." if room else "")
+            + (f" {room[:1].upper()}{room[1:]}{taken}." if room else "")
         )
 
     def plot(self, *, metric="rmse", ax=None, **kwargs):
