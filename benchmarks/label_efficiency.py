@@ -514,7 +514,8 @@ def main(argv=None):
     if not args.report_only:
         from joblib import Parallel, delayed
 
-        groups = [(d, lrn, s) for s in seeds for lrn in args.learners for d in args.datasets]
+        # Data set by data set, so an interrupted run leaves whole cells.
+        groups = [(d, lrn, s) for d in args.datasets for lrn in args.learners for s in seeds]
         started = time.perf_counter()
         jobs = Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
             delayed(_run_group)(d, lrn, args.protocol, s, strategies + ["full-pool"])
