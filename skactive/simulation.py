@@ -163,7 +163,7 @@ class SimulationResult:
             return (
                 f"Active learning is not worth it on this data: {room}, so more "
                 f"labels buy little and no strategy can save much (best, {best}: "
-                f"{ratio:.3f} x {baseline}'s RMSE). Label at random."
+                f"{ratio:.3f} x {baseline}'s RMSE). Labeling at random does about as well."
             )
         room_tail = (
             f" {room[:1].upper()}{room[1:]}, so there is room a better strategy "
