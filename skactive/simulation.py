@@ -21,7 +21,6 @@ from sklearn.utils.validation import _num_samples
 
 from ._rows import take_rows
 
-
 # Two runs of random itself differ by about this much (benchmarks/): smaller
 # differences in the RMSE ratio are noise, not a gain or a loss.
 _NOISE = 0.02

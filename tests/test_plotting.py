@@ -47,7 +47,7 @@ def test_from_simulation_draws_mean_and_band():
 
 
 def test_minmax_band_mae_and_given_axes():
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     display = ActiveLearningCurveDisplay.from_simulation(
         result(full_pool=False), metric="mae", ax=ax, spread="minmax", title="t"
     )
