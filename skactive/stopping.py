@@ -40,6 +40,8 @@ class BaseStoppingCriterion(BaseEstimator):
     start, so the object a user passes is never modified.
     """
 
+    _parameter_constraints: dict = {}
+
     def check(self, learner, X_pool, candidates, record):
         """Whether to stop after this round, and why.
 
@@ -60,6 +62,10 @@ class BaseStoppingCriterion(BaseEstimator):
             Why the loop should stop, or None to go on.
         """
         raise NotImplementedError
+
+    def _validate(self):
+        """Check the parameters; the loops call it before the first round."""
+        self._validate_params()
 
 
 class LabelBudget(BaseStoppingCriterion):
@@ -94,7 +100,6 @@ class LabelBudget(BaseStoppingCriterion):
         self.max_labels = max_labels
 
     def check(self, learner, X_pool, candidates, record):
-        self._validate_params()
         if learner.n_labeled_ >= self.max_labels:
             return (
                 f"label budget reached: {learner.n_labeled_} labels >= "
@@ -148,10 +153,12 @@ class TargetError(BaseStoppingCriterion):
         self.X_val = X_val
         self.y_val = y_val
 
-    def check(self, learner, X_pool, candidates, record):
+    def _validate(self):
         self._validate_params()
         if (self.X_val is None) != (self.y_val is None):
             raise ValueError("Pass X_val and y_val together, or neither.")
+
+    def check(self, learner, X_pool, candidates, record):
         if self.X_val is not None:
             y_val = np.asarray(self.y_val, dtype=float)
             residual = learner.predict(self.X_val) - y_val
@@ -252,7 +259,6 @@ class StabilizingPredictions(BaseStoppingCriterion):
 
     def check(self, learner, X_pool, candidates, record):
         if not hasattr(self, "agreements_"):
-            self._validate_params()
             if self.X_stop is not None:
                 self._X_stop = self.X_stop
             else:
@@ -342,14 +348,16 @@ class PoolScoreBelow(BaseStoppingCriterion):
         self.threshold = threshold
         self.fraction = fraction
 
+    def _validate(self):
+        self._validate_params()
+        if self.threshold is None and self.fraction is None:
+            raise ValueError(
+                "PoolScoreBelow needs threshold=<score> or fraction=<share of "
+                "the first round's highest score>; both are None."
+            )
+
     def check(self, learner, X_pool, candidates, record):
         if not hasattr(self, "max_scores_"):
-            self._validate_params()
-            if self.threshold is None and self.fraction is None:
-                raise ValueError(
-                    "PoolScoreBelow needs threshold=<score> or fraction=<share of "
-                    "the first round's highest score>; both are None."
-                )
             self.max_scores_ = []
         if len(candidates) == 0:
             return "pool exhausted: no row left to score"
@@ -381,7 +389,11 @@ def start_criteria(stopping):
                 "stopping must be a criterion from skactive.stopping (an object "
                 f"with a check method) or a list of them; got {type(criterion).__name__}."
             )
-    return [clone(criterion) for criterion in criteria]
+    criteria = [clone(criterion) for criterion in criteria]
+    for criterion in criteria:
+        if hasattr(criterion, "_validate"):
+            criterion._validate()
+    return criteria
 
 
 def first_reason(criteria, learner, X_pool, candidates, record):
