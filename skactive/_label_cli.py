@@ -216,7 +216,18 @@ def _run(args):
         stopping.append(LabelBudget(args.max_labels))
     if args.stop_when_stable:
         stopping.append(StabilizingPredictions(random_state=args.random_state))
-    with LabelingSession(learner, pool.X_pool, args.session, stopping=stopping) as session:
+    try:
+        session = LabelingSession(learner, pool.X_pool, args.session, stopping=stopping)
+    except ValueError as exc:
+        if "not the pool the session" not in str(exc):
+            raise
+        raise ValueError(
+            f"{args.pool!r} has changed since the session {args.session!r} started: "
+            f"its rows with an empty {args.target!r} (the pool) are not the same "
+            "rows in the same order. Restore the CSV as it was (the answers are in "
+            "the session file), or pass a new --session."
+        ) from exc
+    with session:
         if args.import_:
             return _import(session, pool, args.import_)
         if args.export:
@@ -283,7 +294,7 @@ def _interactive(session, pool, show, batch):
                     text = input(
                         f"{pool.target} for row {row} [a number, s = skip, q = quit]: "
                     ).strip()
-                except EOFError:
+                except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C: quit
                     text = "q"
                     print()
                 if text.lower() in {"q", "quit"}:

@@ -153,6 +153,14 @@ class LabelingSession:
     fingerprint_ : str
         The pool's fingerprint, as stored in the file.
 
+    Notes
+    -----
+    Each answer refits the learner on all its labels (as
+    :meth:`~skactive.ActiveLearningRegressor.teach` does); per-row fit
+    parameters (``sample_weight``) of the learner's own fit are not carried
+    into these refits. Stopping criteria that compare rounds start afresh
+    when a session is reopened.
+
     Raises
     ------
     ValueError

@@ -199,6 +199,14 @@ class StabilizingPredictions(BaseStoppingCriterion):
     the last ``window`` pairs of rounds is at least ``threshold``. No label
     is needed: the stop set is unlabeled.
 
+    A random forest refit on more labels keeps moving a little (new trees,
+    new bootstrap draws), so agreement rarely reaches 0.99 within a few
+    hundred labels: ``benchmarks/stopping.py`` measured, on five data sets
+    with a budget of 200, that 0.99 seldom fires and never costs error, 0.98
+    saves about a tenth of the labels and 0.97 about a quarter, at a median
+    cost of about 1 % in test RMSE (more on some data sets). Lower the
+    threshold only if a few percent of error is worth the labels.
+
     Parameters
     ----------
     threshold : float, default=0.99

@@ -227,7 +227,7 @@ def test_changed_pool_csv_is_refused(pool_csv, tmp_path, capsys):
     frame.loc[30, "price"] = 99.0  # one more labeled row: the pool changed
     frame.to_csv(pool_csv, index=False)
     assert main(["label", str(pool_csv), *base]) == 1
-    assert "not the pool the session" in capsys.readouterr().err
+    assert "has changed since the session" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
