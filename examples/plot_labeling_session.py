@@ -85,8 +85,10 @@ session.close()
 # labels: the session refits it from those plus every stored answer, and goes
 # on until a stopping criterion fires.
 session = LabelingSession(new_learner(), X_pool, path, stopping=stopping)
-print(f"resumed with {len(session.answers_)} answers; "
-      f"the learner has {session.learner.n_labeled_} labels")
+print(
+    f"resumed with {len(session.answers_)} answers; "
+    f"the learner has {session.learner.n_labeled_} labels"
+)
 reason = None
 while reason is None:
     batch = session.propose(10)
@@ -108,8 +110,9 @@ session.close()
 # initial labels; both are scored on the test set after every batch.
 n_bought = curve[-1][0] - 20
 random_learner = new_learner(strategy="random")
-random_learner.learn(X_pool, y_rest[20:], n_queries=n_bought, batch_size=10,
-                     X_val=X_test, y_val=y_test)
+random_learner.learn(
+    X_pool, y_rest[20:], n_queries=n_bought, batch_size=10, X_val=X_test, y_val=y_test
+)
 random_curve = [(20, test_rmse(new_learner("random")))] + [
     (record["n_labels"], record["val_rmse"]) for record in random_learner.history_
 ]

@@ -4,15 +4,12 @@ spreadsheet, in a session that survives crashes and can be resumed."""
 import math
 import os
 import sys
-import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.impute import SimpleImputer
-from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -44,24 +41,31 @@ def add_parser(commands):
         "--batch", type=int, default=5, help="rows per batch (default 5)"
     )
     label.add_argument(
-        "--show", default=None,
+        "--show",
+        default=None,
         help="comma-separated columns to show for each row (default: all)",
     )
     io = label.add_mutually_exclusive_group()
     io.add_argument(
-        "--export", metavar="FILE",
+        "--export",
+        metavar="FILE",
         help="write the next batch to a CSV to fill in elsewhere, then stop",
     )
     io.add_argument(
-        "--import", dest="import_", metavar="FILE",
+        "--import",
+        dest="import_",
+        metavar="FILE",
         help="read answers from a CSV written by --export (all or nothing)",
     )
     label.add_argument(
-        "--max-labels", type=int, default=None,
+        "--max-labels",
+        type=int,
+        default=None,
         help="stop once this many labels (initial + answered) are known",
     )
     label.add_argument(
-        "--stop-when-stable", action="store_true",
+        "--stop-when-stable",
+        action="store_true",
         help="stop when the model's predictions stop changing between batches",
     )
     label.add_argument("--random-state", type=int, default=0)
@@ -107,29 +111,23 @@ def default_model(X, random_state=0):
 
 
 def estimate_error(learner):
-    """Estimated RMSE of the learner on new rows, and how it was estimated.
+    """Out-of-bag RMSE of the learner's forest, and how it was estimated.
 
-    Out-of-bag for a forest, 5-fold cross-validation otherwise. None with
-    fewer than 5 labels.
+    Every tree is scored on the labeled rows its bootstrap draw left out, so
+    the estimate costs no extra label and no refit. None with fewer than 5
+    labels.
     """
     if learner is None or not hasattr(learner, "n_labeled_") or learner.n_labeled_ < 5:
         return None, None
-    y = learner.y_labeled_
     model = learner.estimator_
     final = model[-1] if isinstance(model, Pipeline) else model
-    if getattr(final, "oob_prediction_", None) is not None:
-        predicted = np.asarray(final.oob_prediction_, dtype=float).ravel()
-        method = "out-of-bag RMSE"
-    else:
-        template = learner.estimator if learner.estimator is not None else model
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            predicted = cross_val_predict(
-                clone(template), learner.X_labeled_, y, cv=min(5, y.size)
-            )
-        method = "5-fold cross-validated RMSE"
+    predicted = getattr(final, "oob_prediction_", None)
+    if predicted is None:
+        return None, None
+    predicted = np.asarray(predicted, dtype=float).ravel()
+    y = learner.y_labeled_
     keep = np.isfinite(predicted)
-    return float(np.sqrt(np.mean((predicted[keep] - y[keep]) ** 2))), method
+    return float(np.sqrt(np.mean((predicted[keep] - y[keep]) ** 2))), "out-of-bag RMSE"
 
 
 class _Pool:
@@ -280,7 +278,9 @@ def _interactive(session, pool, show, batch):
         for k, position in enumerate(positions, start=1):
             row = pool.row_of(position)
             print()
-            print(f"Row {row} of {name} (line {row + 2}), {k} of {len(positions)} in this batch:")
+            print(
+                f"Row {row} of {name} (line {row + 2}), {k} of {len(positions)} in this batch:"
+            )
             values = pool.X_pool.iloc[position]
             for column in show:
                 print(f"  {str(column):<{width}} : {_format_value(values[column])}")
@@ -308,7 +308,9 @@ def _interactive(session, pool, show, batch):
                 try:
                     value = float(text)
                 except ValueError:
-                    print(f"  {text!r} is not a number; type a number, s to skip or q to quit.")
+                    print(
+                        f"  {text!r} is not a number; type a number, s to skip or q to quit."
+                    )
                     continue
                 if not math.isfinite(value):
                     print(f"  {text!r} is not a finite number; type a number, s or q.")
@@ -348,7 +350,9 @@ def _import(session, pool, path):
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"Cannot read {path!r} as a CSV: {exc}; nothing was stored.") from exc
+        raise ValueError(
+            f"Cannot read {path!r} as a CSV: {exc}; nothing was stored."
+        ) from exc
     missing = [c for c in (pool.id_column, pool.target) if c not in table.columns]
     if missing:
         raise ValueError(
@@ -368,8 +372,11 @@ def _import(session, pool, path):
             continue
         position = pool.position_of(row)
         if position is None:
-            known = "already has a target in the pool CSV" if row in set(
-                pool.labeled_rows.tolist()) else "is not a row of the pool CSV"
+            known = (
+                "already has a target in the pool CSV"
+                if row in set(pool.labeled_rows.tolist())
+                else "is not a row of the pool CSV"
+            )
             problems.append(f"line {line}: unknown row {row} ({known})")
             continue
         if row in seen:

@@ -104,7 +104,9 @@ def pool_fingerprint(X_pool):
         if X.dtype == object:
             frame = pd.DataFrame(X.reshape(X.shape[0], -1))
             for _, column in frame.items():
-                add(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
+                add(
+                    pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes()
+                )
         else:
             add(np.ascontiguousarray(X).tobytes())
     return digest.hexdigest()
@@ -215,14 +217,17 @@ class LabelingSession:
         except NotFittedError:
             self._X_own = self._y_own = None
         self._connection = self._open()
-        self._refit()
+        if not self.answers_.empty:
+            self._refit()
 
     # ---------------------------------------------------------------- file
 
     def _open(self):
         path = self.path
         if os.path.isdir(path):
-            raise ValueError(f"{path!r} is a directory; pass a file path for the session.")
+            raise ValueError(
+                f"{path!r} is a directory; pass a file path for the session."
+            )
         exists = os.path.exists(path) and os.path.getsize(path) > 0
         if exists:
             _check_header(path)
@@ -268,7 +273,8 @@ class LabelingSession:
     def _create(self, connection):
         with _transaction(connection):
             connection.executescript(
-                "BEGIN IMMEDIATE;" + _SCHEMA
+                "BEGIN IMMEDIATE;"
+                + _SCHEMA
                 + f"PRAGMA application_id={APPLICATION_ID};"
                 + f"PRAGMA user_version={FORMAT_VERSION};"
             )
@@ -303,9 +309,11 @@ class LabelingSession:
 
     @property
     def answers_(self):
-        rows = self._db().execute(
-            "SELECT position, value FROM answers ORDER BY position"
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute("SELECT position, value FROM answers ORDER BY position")
+            .fetchall()
+        )
         positions = [int(p) for p, _ in rows]
         return pd.Series(
             [float(v) for _, v in rows],
@@ -514,7 +522,9 @@ class LabelingSession:
                     (position, value, at),
                 )
             for position in skipped:
-                connection.execute("DELETE FROM answers WHERE position = ?", (position,))
+                connection.execute(
+                    "DELETE FROM answers WHERE position = ?", (position,)
+                )
                 connection.execute(
                     "INSERT OR REPLACE INTO skips VALUES (?, ?)", (position, at)
                 )
@@ -539,7 +549,11 @@ class LabelingSession:
         """
         if not self._criteria or not _is_fitted(self.learner):
             return None
-        record = {"n_labels": self.learner.n_labeled_, "val_rmse": None, "val_mae": None}
+        record = {
+            "n_labels": self.learner.n_labeled_,
+            "val_rmse": None,
+            "val_mae": None,
+        }
         return first_reason(
             self._criteria, self.learner, self.X_pool, self.remaining(), record
         )

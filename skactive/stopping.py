@@ -94,7 +94,9 @@ class LabelBudget(BaseStoppingCriterion):
     (30, 'label budget reached: 30 labels >= max_labels=30')
     """
 
-    _parameter_constraints = {"max_labels": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {
+        "max_labels": [Interval(Integral, 1, None, closed="left")]
+    }
 
     def __init__(self, max_labels):
         self.max_labels = max_labels
@@ -256,7 +258,12 @@ class StabilizingPredictions(BaseStoppingCriterion):
     }
 
     def __init__(
-        self, threshold=0.99, *, window=3, X_stop=None, max_stop_size=1000,
+        self,
+        threshold=0.99,
+        *,
+        window=3,
+        X_stop=None,
+        max_stop_size=1000,
         random_state=None,
     ):
         self.threshold = threshold
@@ -291,7 +298,7 @@ class StabilizingPredictions(BaseStoppingCriterion):
         self.agreements_.append(agreement)
         if len(self.agreements_) < self.window:
             return None
-        mean = float(np.mean(self.agreements_[-self.window:]))
+        mean = float(np.mean(self.agreements_[-self.window :]))
         if mean >= self.threshold:
             return (
                 f"predictions stabilized: mean agreement {mean:.4f} over the last "

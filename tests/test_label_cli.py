@@ -25,11 +25,13 @@ def pool_csv(tmp_path):
     """60 houses: numbers, a category, missing inputs; 8 priced, 52 to label."""
     rng = np.random.RandomState(0)
     n = 60
-    frame = pd.DataFrame({
-        "sqft": rng.uniform(50, 200, n).round(1),
-        "rooms": rng.randint(1, 6, n),
-        "district": rng.choice(["north", "south", "east"], n),
-    })
+    frame = pd.DataFrame(
+        {
+            "sqft": rng.uniform(50, 200, n).round(1),
+            "rooms": rng.randint(1, 6, n),
+            "district": rng.choice(["north", "south", "east"], n),
+        }
+    )
     frame.loc[3, "sqft"] = np.nan
     frame.loc[5, "district"] = np.nan
     frame["price"] = (frame["sqft"].fillna(100) * 2 + frame["rooms"] * 10).round(1)
@@ -60,7 +62,11 @@ class Terminal:
         env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="dumb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "skactive.cli", *args],
-            stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=env,
             close_fds=True,
         )
         os.close(slave)
@@ -86,7 +92,9 @@ class Terminal:
                 except OSError:  # the child closed the terminal
                     chunk = b""
                 if not chunk:
-                    raise AssertionError(f"{pattern!r} not seen before exit:\n{self.screen}")
+                    raise AssertionError(
+                        f"{pattern!r} not seen before exit:\n{self.screen}"
+                    )
                 self.screen += chunk.decode(errors="replace").replace("\r\n", "\n")
 
     def type(self, text):
@@ -104,8 +112,16 @@ PROMPT = r"price for row (\d+) \[a number, s = skip, q = quit\]: "
 
 
 def test_a_person_labels_at_the_prompt_and_resumes(pool_csv, tmp_path):
-    args = ["label", str(pool_csv), "--target", "price", "--session", "s.db",
-            "--batch", "2"]
+    args = [
+        "label",
+        str(pool_csv),
+        "--target",
+        "price",
+        "--session",
+        "s.db",
+        "--batch",
+        "2",
+    ]
     term = Terminal(args, tmp_path)
     term.expect(r"Progress: 8 labels \(8 from pool.csv, 0 answered")
     term.expect(r"Estimated error \(out-of-bag RMSE\): [0-9.]+")
@@ -120,8 +136,10 @@ def test_a_person_labels_at_the_prompt_and_resumes(pool_csv, tmp_path):
     second = int(term.expect(PROMPT).group(1))
     term.type("s")
     term.expect(rf"skipped row {second}")
-    term.expect(r"Progress: 9 labels \(8 from pool.csv, 1 answered in this session\), "
-                r"1 skipped, 50 rows left")
+    term.expect(
+        r"Progress: 9 labels \(8 from pool.csv, 1 answered in this session\), "
+        r"1 skipped, 50 rows left"
+    )
     third = int(term.expect(PROMPT).group(1))
     assert third not in (first, second)
     term.type("q")
@@ -154,8 +172,15 @@ def test_export_then_import(pool_csv, tmp_path, capsys):
     out = tmp_path / "next.csv"
     assert main(base + ["--export", str(out), "--batch", "4"]) == 0
     batch = pd.read_csv(out)
-    assert list(batch.columns) == ["row", "sqft", "rooms", "district", "price",
-                                   "model_guess", "model_spread"]
+    assert list(batch.columns) == [
+        "row",
+        "sqft",
+        "rooms",
+        "district",
+        "price",
+        "model_guess",
+        "model_spread",
+    ]
     assert len(batch) == 4 and batch["price"].isna().all()
     assert set(batch["row"]) <= set(range(8, 60))
     batch["price"] = batch["price"].astype(object)
@@ -168,7 +193,8 @@ def test_export_then_import(pool_csv, tmp_path, capsys):
     pool = _Pool(pool_csv, "price")
     answers, skips = stored(session)
     assert {pool.row_of(p): v for p, v in answers.items()} == dict(
-        zip(batch["row"][1:], [10.0, 20.0, 30.0]))
+        zip(batch["row"][1:], [10.0, 20.0, 30.0])
+    )
     assert [pool.row_of(p) for p in skips] == [batch["row"][0]]
     # The next export proposes none of them.
     assert main(base + ["--export", str(out), "--batch", "4"]) == 0
@@ -211,8 +237,18 @@ def test_foreign_session_file_is_refused(pool_csv, tmp_path, capsys):
     notes = tmp_path / "notes.txt"
     notes.write_text("not a session\n" * 100)
     before = hashlib.sha256(notes.read_bytes()).hexdigest()
-    code = main(["label", str(pool_csv), "--target", "price", "--session", str(notes),
-                 "--export", str(tmp_path / "n.csv")])
+    code = main(
+        [
+            "label",
+            str(pool_csv),
+            "--target",
+            "price",
+            "--session",
+            str(notes),
+            "--export",
+            str(tmp_path / "n.csv"),
+        ]
+    )
     assert code == 1
     assert "is not a skactive labeling session" in capsys.readouterr().err
     assert hashlib.sha256(notes.read_bytes()).hexdigest() == before
@@ -220,8 +256,14 @@ def test_foreign_session_file_is_refused(pool_csv, tmp_path, capsys):
 
 def test_changed_pool_csv_is_refused(pool_csv, tmp_path, capsys):
     session = tmp_path / "s.db"
-    base = ["--target", "price", "--session", str(session), "--export",
-            str(tmp_path / "n.csv")]
+    base = [
+        "--target",
+        "price",
+        "--session",
+        str(session),
+        "--export",
+        str(tmp_path / "n.csv"),
+    ]
     assert main(["label", str(pool_csv), *base]) == 0
     frame = pd.read_csv(pool_csv)
     frame.loc[30, "price"] = 99.0  # one more labeled row: the pool changed
@@ -233,24 +275,51 @@ def test_changed_pool_csv_is_refused(pool_csv, tmp_path, capsys):
 @pytest.mark.parametrize(
     "edit, message",
     [
-        (lambda f: f.assign(price=f["price"].astype(object).where(f.index != 1, "cheap")),
-         "non-numeric values in rows \\[1\\]"),
+        (
+            lambda f: f.assign(
+                price=f["price"].astype(object).where(f.index != 1, "cheap")
+            ),
+            "non-numeric values in rows \\[1\\]",
+        ),
         (lambda f: f.drop(columns="price"), "has no column 'price'"),
         (lambda f: f.assign(price=1.0), "nothing to label"),
     ],
 )
 def test_bad_pool_csv(pool_csv, tmp_path, capsys, edit, message):
     edit(pd.read_csv(pool_csv)).to_csv(pool_csv, index=False)
-    code = main(["label", str(pool_csv), "--target", "price", "--session",
-                 str(tmp_path / "s.db"), "--export", str(tmp_path / "n.csv")])
+    code = main(
+        [
+            "label",
+            str(pool_csv),
+            "--target",
+            "price",
+            "--session",
+            str(tmp_path / "s.db"),
+            "--export",
+            str(tmp_path / "n.csv"),
+        ]
+    )
     assert code == 1
     assert re.search(message, capsys.readouterr().err)
     assert not (tmp_path / "s.db").exists()
 
 
 def test_stopping_option_ends_the_prompt(pool_csv, tmp_path):
-    term = Terminal(["label", str(pool_csv), "--target", "price", "--session", "s.db",
-                     "--batch", "2", "--max-labels", "10"], tmp_path)
+    term = Terminal(
+        [
+            "label",
+            str(pool_csv),
+            "--target",
+            "price",
+            "--session",
+            "s.db",
+            "--batch",
+            "2",
+            "--max-labels",
+            "10",
+        ],
+        tmp_path,
+    )
     for value in ("1", "2"):
         term.expect(PROMPT)
         term.type(value)

@@ -1,7 +1,6 @@
 """LabelingSession: answers stored at once, resumable, refusing wrong files."""
 
 import hashlib
-import os
 import signal
 import sqlite3
 import subprocess
@@ -86,10 +85,18 @@ def test_correction_replaces_and_answer_unskips(data, tmp_path):
     session.skip(7)  # withdraws the answer
     assert list(session.answers_.index) == [9] and list(session.skipped_) == [7]
     assert session.learner.n_labeled_ == 41
-    events = sqlite3.connect(tmp_path / "s.db").execute(
-        "SELECT kind, position, value FROM events ORDER BY id").fetchall()
-    assert events == [("answer", 7, 1.0), ("answer", 7, 2.5), ("skip", 9, None),
-                      ("answer", 9, 4.0), ("skip", 7, None)]
+    events = (
+        sqlite3.connect(tmp_path / "s.db")
+        .execute("SELECT kind, position, value FROM events ORDER BY id")
+        .fetchall()
+    )
+    assert events == [
+        ("answer", 7, 1.0),
+        ("answer", 7, 2.5),
+        ("skip", 9, None),
+        ("answer", 9, 4.0),
+        ("skip", 7, None),
+    ]
 
 
 @pytest.mark.parametrize("value", [np.nan, np.inf, "abc", True, None])
@@ -101,8 +108,10 @@ def test_bad_answer_stores_nothing(data, tmp_path, value):
     assert session.answers_.empty and session.learner.n_labeled_ == 40
 
 
-@pytest.mark.parametrize("position, error", [(200, ValueError), (-1, ValueError),
-                                             (1.5, TypeError), ("3", TypeError)])
+@pytest.mark.parametrize(
+    "position, error",
+    [(200, ValueError), (-1, ValueError), (1.5, TypeError), ("3", TypeError)],
+)
 def test_bad_position(data, tmp_path, position, error):
     X0, y0, Xp, yp = data
     session = LabelingSession(learner(X0, y0), Xp, tmp_path / "s.db")
@@ -148,11 +157,14 @@ def test_pool_exhausted_and_small_pool(data, tmp_path):
 
 def test_check_stopping(data, tmp_path):
     X0, y0, Xp, yp = data
-    session = LabelingSession(learner(X0, y0), Xp, tmp_path / "s.db",
-                              stopping=LabelBudget(43))
+    session = LabelingSession(
+        learner(X0, y0), Xp, tmp_path / "s.db", stopping=LabelBudget(43)
+    )
     assert session.check_stopping() is None
     session.import_answers([0, 1, 2], yp[:3])
-    assert session.check_stopping() == "label budget reached: 43 labels >= max_labels=43"
+    assert (
+        session.check_stopping() == "label budget reached: 43 labels >= max_labels=43"
+    )
 
 
 def test_budget_learner_is_refused(data, tmp_path):
@@ -170,7 +182,9 @@ def test_foreign_text_file_is_refused_untouched(data, tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("my thesis notes\n" * 20)
     before, mtime = digest(path), path.stat().st_mtime_ns
-    with pytest.raises(ValueError, match="not a skactive labeling session.*not an SQLite"):
+    with pytest.raises(
+        ValueError, match="not a skactive labeling session.*not an SQLite"
+    ):
         LabelingSession(learner(X0, y0), Xp, path)
     assert digest(path) == before and path.stat().st_mtime_ns == mtime
 
@@ -201,7 +215,7 @@ def test_corrupt_session_is_refused_untouched(data, tmp_path, damage):
     if damage == "truncate":
         raw = raw[: len(raw) // 2 + 7]
     else:
-        raw[150:len(raw)] = b"\xff" * (len(raw) - 150)
+        raw[150 : len(raw)] = b"\xff" * (len(raw) - 150)
     path.write_bytes(bytes(raw))
     before = digest(path)
     with pytest.raises(ValueError, match="corrupt"):
@@ -235,8 +249,9 @@ def test_fingerprint_catches_a_changed_pool(data, tmp_path, change):
     columns = [f"x{i}" for i in range(Xp.shape[1])]
     frame = pd.DataFrame(Xp, columns=columns)
     path = tmp_path / "s.db"
-    with LabelingSession(learner(pd.DataFrame(X0, columns=columns), y0), frame,
-                         path) as session:
+    with LabelingSession(
+        learner(pd.DataFrame(X0, columns=columns), y0), frame, path
+    ) as session:
         session.answer(0, 1.0)
     changed = frame.copy()
     if change == "value":
@@ -257,8 +272,9 @@ def test_fingerprint_catches_a_changed_pool(data, tmp_path, change):
     # The same pool, reloaded, is accepted (a new index does not matter).
     same = frame.copy()
     same.index = same.index + 1000
-    with LabelingSession(learner(pd.DataFrame(X0, columns=columns), y0), same,
-                         path) as session:
+    with LabelingSession(
+        learner(pd.DataFrame(X0, columns=columns), y0), same, path
+    ) as session:
         assert session.answers_.to_dict() == {0: 1.0}
 
 
@@ -350,7 +366,9 @@ def test_sigkill_mid_answering_loses_no_given_answer(tmp_path):
     given = run_and_kill(path, stall=-1, kill_after=lambda line, done: len(done) >= 15)
     # 2) Killed inside the transaction of one answer (hot journal left behind).
     stall = 40
-    more = run_and_kill(path, stall=stall, kill_after=lambda line, done: line == "inside\n")
+    more = run_and_kill(
+        path, stall=stall, kill_after=lambda line, done: line == "inside\n"
+    )
     assert Path(str(path) + "-journal").exists()
     base = ActiveLearningRegressor(
         RandomForestRegressor(n_estimators=3, random_state=0), random_state=0
@@ -361,7 +379,7 @@ def test_sigkill_mid_answering_loses_no_given_answer(tmp_path):
         # Every stored answer is the value given, and nothing else was stored:
         # answers are the prefix 0..k, without the row killed mid-transaction.
         assert list(answers.index) == list(range(stall))
-        np.testing.assert_array_equal(answers.to_numpy(), y[10:10 + stall])
+        np.testing.assert_array_equal(answers.to_numpy(), y[10 : 10 + stall])
         assert session.learner.n_labeled_ == 10 + stall
         # The session goes on: the next answer is stored as usual.
         session.answer(stall, float(y[10 + stall]))

@@ -28,7 +28,10 @@ def test_label_budget_stops_and_says_why(split):
     alr.learn(Xp, yp, n_queries=100, batch_size=10, stopping=LabelBudget(70))
     assert alr.n_labeled_ == 70
     assert len(alr.history_) == 3
-    assert alr.history_[-1]["stopped"] == "label budget reached: 70 labels >= max_labels=70"
+    assert (
+        alr.history_[-1]["stopped"]
+        == "label budget reached: 70 labels >= max_labels=70"
+    )
     assert all("stopped" not in record for record in alr.history_[:-1])
 
 
@@ -44,14 +47,30 @@ def test_target_error_uses_learn_validation_set(split):
     X0, y0, Xp, yp, Xt, yt = split
     alr = forest_learner().fit(X0, y0)
     # A target every model meets: stops after the first round.
-    alr.learn(Xp, yp, n_queries=100, batch_size=10, X_val=Xt, y_val=yt,
-              stopping=TargetError(1e6))
+    alr.learn(
+        Xp,
+        yp,
+        n_queries=100,
+        batch_size=10,
+        X_val=Xt,
+        y_val=yt,
+        stopping=TargetError(1e6),
+    )
     assert len(alr.history_) == 1
-    assert alr.history_[0]["stopped"].startswith("target error reached: validation RMSE")
+    assert alr.history_[0]["stopped"].startswith(
+        "target error reached: validation RMSE"
+    )
     # A target nobody meets: runs to the end.
     alr = forest_learner().fit(X0, y0)
-    alr.learn(Xp, yp, n_queries=30, batch_size=10, X_val=Xt, y_val=yt,
-              stopping=TargetError(0.0, metric="mae"))
+    alr.learn(
+        Xp,
+        yp,
+        n_queries=30,
+        batch_size=10,
+        X_val=Xt,
+        y_val=yt,
+        stopping=TargetError(0.0, metric="mae"),
+    )
     assert len(alr.history_) == 3 and "stopped" not in alr.history_[-1]
 
 
@@ -63,8 +82,13 @@ def test_target_error_own_validation_set_matches_recorded_error(split):
     target = errors[2]  # reached at round 3 at the latest
     first = next(i for i, e in enumerate(errors) if e <= target)
     again = forest_learner().fit(X0, y0)
-    again.learn(Xp, yp, n_queries=50, batch_size=10,
-                stopping=TargetError(target, X_val=Xt, y_val=yt))
+    again.learn(
+        Xp,
+        yp,
+        n_queries=50,
+        batch_size=10,
+        stopping=TargetError(target, X_val=Xt, y_val=yt),
+    )
     assert len(again.history_) == first + 1
     assert "stopped" in again.history_[-1]
 
@@ -78,7 +102,8 @@ def test_target_error_without_validation_set_raises(split):
 
 def constant_learner():
     return ActiveLearningRegressor(
-        DummyRegressor(strategy="constant", constant=3.0), strategy="random",
+        DummyRegressor(strategy="constant", constant=3.0),
+        strategy="random",
         random_state=0,
     )
 
@@ -86,8 +111,9 @@ def constant_learner():
 def test_stabilizing_predictions_fires_once_predictions_stop_moving(split):
     X0, y0, Xp, yp, _, _ = split
     alr = constant_learner().fit(X0, y0)
-    alr.learn(Xp, yp, n_queries=100, batch_size=10,
-              stopping=StabilizingPredictions(window=3))
+    alr.learn(
+        Xp, yp, n_queries=100, batch_size=10, stopping=StabilizingPredictions(window=3)
+    )
     # Round 1 has nothing to compare with; rounds 2-4 give three agreements of 1.
     assert len(alr.history_) == 4
     assert alr.history_[-1]["stopped"].startswith("predictions stabilized")
@@ -96,8 +122,13 @@ def test_stabilizing_predictions_fires_once_predictions_stop_moving(split):
 def test_stabilizing_predictions_waits_while_predictions_move(split):
     X0, y0, Xp, yp, _, _ = split
     alr = forest_learner().fit(X0, y0)
-    alr.learn(Xp, yp, n_queries=60, batch_size=10,
-              stopping=StabilizingPredictions(threshold=1.0, window=2, random_state=0))
+    alr.learn(
+        Xp,
+        yp,
+        n_queries=60,
+        batch_size=10,
+        stopping=StabilizingPredictions(threshold=1.0, window=2, random_state=0),
+    )
     assert len(alr.history_) == 6 and "stopped" not in alr.history_[-1]
 
 
@@ -126,8 +157,9 @@ def test_pool_score_below(split):
     assert len(alr.history_) == 1
     assert alr.history_[0]["stopped"].startswith("highest pool score")
     alr = forest_learner().fit(X0, y0)
-    alr.learn(Xp, yp, n_queries=30, batch_size=10,
-              stopping=PoolScoreBelow(fraction=1e-9))
+    alr.learn(
+        Xp, yp, n_queries=30, batch_size=10, stopping=PoolScoreBelow(fraction=1e-9)
+    )
     assert len(alr.history_) == 3 and "stopped" not in alr.history_[-1]
 
 
@@ -177,7 +209,16 @@ def test_criteria_are_parameter_objects(criterion):
 def test_simulate_passes_stopping(friedman):
     X, y = friedman
     learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5))
-    result = simulate(learner, X, y, strategies=("random",), budget=60,
-                      initial_size=10, batch_size=10, n_repeats=2, random_state=0,
-                      stopping=LabelBudget(30))
+    result = simulate(
+        learner,
+        X,
+        y,
+        strategies=("random",),
+        budget=60,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+        stopping=LabelBudget(30),
+    )
     assert result.curves["n_labels"].max() == 30
