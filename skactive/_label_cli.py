@@ -302,9 +302,10 @@ def _interactive(session, pool, show, batch):
                     _progress(session, pool)
                     return 0
                 if text.lower() in _SKIP_WORDS:
-                    session.skip(int(position))
-                    print(f"  skipped row {row}; it will not be asked again.")
-                    break
+                    if _stored(lambda: session.skip(int(position))):
+                        print(f"  skipped row {row}; it will not be asked again.")
+                        break
+                    continue
                 try:
                     value = float(text)
                 except ValueError:
@@ -315,15 +316,25 @@ def _interactive(session, pool, show, batch):
                 if not math.isfinite(value):
                     print(f"  {text!r} is not a finite number; type a number, s or q.")
                     continue
-                session.answer(int(position), value)
-                print(f"  saved {pool.target} = {value:g} for row {row}.")
-                break
+                if _stored(lambda: session.answer(int(position), value)):
+                    print(f"  saved {pool.target} = {value:g} for row {row}.")
+                    break
         print()
         _progress(session, pool)
         reason = session.check_stopping()
         if reason:
             print(f"Stopping: {reason}. Every answer is saved.")
             return 0
+
+
+def _stored(write):
+    """Run a session write; on a storage error say so and let the person retry."""
+    try:
+        write()
+    except OSError as exc:
+        print(f"  NOT SAVED: {exc}")
+        return False
+    return True
 
 
 def _export(session, pool, path, batch):

@@ -271,7 +271,7 @@ class LabelingSession:
             )
 
     def _create(self, connection):
-        with _transaction(connection):
+        with _transaction(connection, self.path):
             connection.executescript(
                 "BEGIN IMMEDIATE;"
                 + _SCHEMA
@@ -388,6 +388,15 @@ class LabelingSession:
         Returns
         -------
         self : LabelingSession
+
+        Raises
+        ------
+        ValueError
+            For a position outside the pool or a value that is not a finite
+            number; nothing is stored.
+        OSError
+            If the file cannot be written (disk full, read-only); nothing is
+            stored and the learner is unchanged.
         """
         return self.answer_many([position], [value])
 
@@ -414,7 +423,7 @@ class LabelingSession:
             raise ValueError("A position appears twice; give one answer per row.")
         at = _now()
         connection = self._db()
-        with _transaction(connection):
+        with _transaction(connection, self.path):
             connection.execute("BEGIN IMMEDIATE")
             for position, value in zip(positions, values):
                 connection.execute(
@@ -462,7 +471,7 @@ class LabelingSession:
         at = _now()
         connection = self._db()
         withdrawn = False
-        with _transaction(connection):
+        with _transaction(connection, self.path):
             connection.execute("BEGIN IMMEDIATE")
             for position in positions:
                 cursor = connection.execute(
@@ -508,7 +517,7 @@ class LabelingSession:
             raise ValueError("A position appears twice; give one answer per row.")
         at = _now()
         connection = self._db()
-        with _transaction(connection):
+        with _transaction(connection, self.path):
             connection.execute("BEGIN IMMEDIATE")
             for position, value in zip(positions, values):
                 connection.execute(
@@ -594,21 +603,45 @@ class LabelingSession:
 
 
 class _transaction:
-    """Commit on success, roll back on any error (autocommit connection)."""
+    """Commit on success; on any error roll back, so nothing of it is stored.
 
-    def __init__(self, connection):
+    A failed write (disk full, read-only file) becomes an ``OSError`` that
+    says nothing was stored.
+    """
+
+    def __init__(self, connection, path):
         self.connection = connection
+        self.path = path
 
     def __enter__(self):
         return self.connection
 
+    def _rollback(self):
+        if self.connection.in_transaction:
+            try:
+                self.connection.execute("ROLLBACK")
+            except sqlite3.Error:  # SQLite may have rolled back already
+                pass
+
+    def _storage_error(self, error):
+        return OSError(
+            f"Could not write to the session file {self.path!r}: {error}. Nothing "
+            "from this call was stored; free disk space (or make the file "
+            "writable) and try again."
+        )
+
     def __exit__(self, exc_type, exc, tb):
-        if not self.connection.in_transaction:
-            return False
         if exc_type is None:
-            self.connection.execute("COMMIT")
-        else:
-            self.connection.execute("ROLLBACK")
+            if self.connection.in_transaction:
+                try:
+                    self.connection.execute("COMMIT")
+                except sqlite3.Error as error:
+                    self._rollback()
+                    raise self._storage_error(error) from error
+            return False
+        self._rollback()
+        if issubclass(exc_type, sqlite3.Error):
+            raise self._storage_error(exc) from exc
         return False
 
 

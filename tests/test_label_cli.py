@@ -332,3 +332,32 @@ def test_default_model_handles_categories_and_missing(pool_csv):
     model = default_model(pool.features).fit(pool.X_labeled, pool.y_labeled)
     predictions = model.predict(pool.X_pool)
     assert predictions.shape == (52,) and np.isfinite(predictions).all()
+
+
+def test_failed_save_is_reported_and_asked_again(
+    pool_csv, tmp_path, capsys, monkeypatch
+):
+    from skactive import LabelingSession
+
+    typed = iter(["12", "12", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    real = LabelingSession.answer_many
+    failures = []
+
+    def full_disk_once(self, positions, values):
+        if not failures:
+            failures.append(positions)
+            raise OSError("Could not write to the session file: disk is full")
+        return real(self, positions, values)
+
+    monkeypatch.setattr(LabelingSession, "answer_many", full_disk_once)
+    session = tmp_path / "s.db"
+    code = main(
+        ["label", str(pool_csv), "--target", "price", "--session", str(session)]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "NOT SAVED: Could not write to the session file: disk is full" in out
+    assert out.count("saved price = 12") == 1
+    answers, _ = stored(session)
+    assert list(answers.values()) == [12.0]

@@ -385,3 +385,44 @@ def test_sigkill_mid_answering_loses_no_given_answer(tmp_path):
         session.answer(stall, float(y[10 + stall]))
     with LabelingSession(base, X[10:], path) as session:
         assert list(session.answers_.index) == list(range(stall + 1))
+
+
+class FailingWrites:
+    """Stands in for the connection: every write fails as on a full disk."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    @property
+    def in_transaction(self):
+        return self.inner.in_transaction
+
+    def execute(self, sql, *params):
+        result = self.inner.execute(sql, *params)
+        if sql.startswith(("INSERT", "DELETE")):
+            raise sqlite3.OperationalError("database or disk is full")
+        return result
+
+    def close(self):
+        self.inner.close()
+
+
+def test_failed_write_stores_nothing_and_says_so(data, tmp_path):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    session = LabelingSession(learner(X0, y0), Xp, path)
+    session.answer(1, 1.0)
+    real = session._connection
+    session._connection = FailingWrites(real)
+    with pytest.raises(
+        OSError, match="disk is full.*Nothing from this call was stored"
+    ):
+        session.answer(2, 2.0)
+    with pytest.raises(OSError, match="Nothing from this call was stored"):
+        session.skip(1)
+    assert not real.in_transaction
+    session._connection = real
+    assert session.answers_.to_dict() == {1: 1.0} and session.skipped_.size == 0
+    assert session.learner.n_labeled_ == 41
+    session.answer(2, 2.0)  # once the disk has room, the person answers again
+    assert session.answers_.to_dict() == {1: 1.0, 2: 2.0}
