@@ -217,8 +217,12 @@ class LabelingSession:
         except NotFittedError:
             self._X_own = self._y_own = None
         self._connection = self._open()
-        if not self.answers_.empty:
-            self._refit()
+        try:
+            if not self.answers_.empty:
+                self._refit()
+        except BaseException:
+            self.close()
+            raise
 
     # ---------------------------------------------------------------- file
 
@@ -234,7 +238,7 @@ class LabelingSession:
         connection = sqlite3.connect(path, isolation_level=None)
         try:
             if exists:
-                # A hot journal left by a killed process is rolled back here.
+                # SQLite rolls back what a killed process left unfinished.
                 self._check_contents(connection)
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA journal_mode=DELETE")
