@@ -3,13 +3,25 @@
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
 from .plotting import ActiveLearningCurveDisplay
+from .session import LabelingSession
 from .simulation import SimulationResult, simulate
+from .stopping import (
+    LabelBudget,
+    PoolScoreBelow,
+    StabilizingPredictions,
+    TargetError,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActiveLearningCurveDisplay",
     "ActiveLearningRegressor",
+    "LabelBudget",
+    "LabelingSession",
+    "PoolScoreBelow",
+    "StabilizingPredictions",
+    "TargetError",
     "SimulationResult",
     "query",
     "simulate",

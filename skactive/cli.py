@@ -113,6 +113,9 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True)
     _add_demo_parser(commands)
     _add_simulate_parser(commands)
+    from ._label_cli import add_parser as add_label_parser
+
+    add_label_parser(commands)
     return parser
 
 

@@ -269,6 +269,7 @@ def _strategy_settings(strategies):
         "random_state": ["random_state"],
         "headroom": ["boolean"],
         "progress": ["boolean", None],
+        "stopping": "no_validation",
     },
     prefer_skip_nested_validation=False,
 )
@@ -287,6 +288,7 @@ def simulate(
     random_state=None,
     headroom=True,
     progress=None,
+    stopping=None,
 ):
     """Run active learning with the data's own targets as the oracle.
 
@@ -331,6 +333,9 @@ def simulate(
         Report finished runs on stderr: a ``tqdm`` bar if installed (the
         ``progress`` extra), else one line rewritten in place. None: only for
         runs of 8 tasks or more when stderr is a terminal.
+    stopping : criterion or list of criteria, default=None
+        From :mod:`skactive.stopping`, passed to every run's ``learn``: a run
+        ends before ``budget`` when one fires, so its curve is shorter.
 
     Returns
     -------
@@ -387,7 +392,7 @@ def simulate(
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
         delayed(_one_run)(
             learner, X, y, label, params, budget, initial_size, batch_size,
-            test_size, repeat, seeds[repeat], order,
+            test_size, repeat, seeds[repeat], order, stopping,
         )
         for repeat, order, label, params in tasks
     )
@@ -410,7 +415,7 @@ def simulate(
 
 def _one_run(
     learner, X, y, label, params, budget, initial_size, batch_size, test_size,
-    repeat, seed, order,
+    repeat, seed, order, stopping=None,
 ):
     """One strategy (or, with ``label=None``, the whole-pool model) in one repeat."""
     positions = np.arange(y.shape[0])
@@ -450,6 +455,7 @@ def _one_run(
             batch_size=batch_size,
             X_val=X_test,
             y_val=y_test,
+            stopping=stopping,
         )
         for record in model.history_:
             records.append(
