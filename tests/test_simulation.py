@@ -311,3 +311,15 @@ def test_plot_returns_a_display(friedman):
     display = result.plot(metric="mae")
     assert display.ax_.get_ylabel() == "Test MAE"
     assert set(display.lines_) == {"random", "uncertainty"}
+
+
+def test_stopping_shortens_every_curve_and_summary_still_compares(friedman):
+    from skactive import LabelBudget
+
+    X, y = friedman
+    result = simulate(learner(), X, y, budget=50, initial_size=10, batch_size=10,
+                      n_repeats=2, random_state=0, stopping=LabelBudget(30))
+    assert sorted(result.curves["n_labels"].unique()) == [10, 20, 30]
+    summary = result.summary()
+    assert np.isfinite(summary["rmse_ratio"]).all()
+    assert summary.loc["random", "rmse_ratio"] == pytest.approx(1.0)
