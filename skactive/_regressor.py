@@ -564,7 +564,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _validate_X(self, X, reset):
         estimator = self._get_estimator()
-        if isinstance(estimator, Pipeline):
+        models = self.committee if isinstance(self.committee, list) else [estimator]
+        if isinstance(estimator, Pipeline) or any(
+            isinstance(model, Pipeline) for model in models
+        ):
             # The Pipeline's own steps validate raw frames (strings, NaN).
             if hasattr(X, "tocsr"):
                 X = X.tocsr()
