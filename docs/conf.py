@@ -109,7 +109,8 @@ def _benchmark_results_rst():
             if n_rows <= 60:
                 lines += [
                     f".. csv-table:: {title}",
-                    f"   :file: /benchmarks/results/{csv.name}",
+                    # Relative to this generated file (docs/generated/).
+                    f"   :file: ../benchmarks/results/{csv.name}",
                     "   :header-rows: 1",
                     "   :class: benchmark-table",
                     "",
@@ -120,9 +121,13 @@ def _benchmark_results_rst():
                 "",
             ]
         if md.exists():
+            # Shown as the Markdown text it is (no Markdown parser needed).
             lines += [
-                f"The benchmark's own report: "
-                f":download:`{md.name} </benchmarks/results/{md.name}>`.",
+                f"The benchmark's own report, "
+                f":download:`{md.name} </benchmarks/results/{md.name}>`:",
+                "",
+                f".. literalinclude:: /benchmarks/results/{md.name}",
+                "   :language: markdown",
                 "",
             ]
     return "\n".join(lines) + "\n"

@@ -103,9 +103,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         The strategy used by :meth:`query`.
     batch_selection_ : batch-rule object
         The batch rule used by :meth:`query`.
-    X_labeled_ : array-like of shape (n_labeled_, n_features)
+    X_labeled_ : array-like of shape (`n_labeled_`, n_features)
         Every labeled row the model was trained on.
-    y_labeled_ : ndarray of shape (n_labeled_,)
+    y_labeled_ : ndarray of shape (`n_labeled_`,)
         Their targets.
     n_labeled_ : int
         Number of labeled rows.
@@ -116,7 +116,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         (None without a validation set).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     Examples
