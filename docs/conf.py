@@ -77,57 +77,64 @@ html_show_sourcelink = False
 
 # --- Benchmarks page: show whatever result files exist at build time ------------
 def _benchmark_results_rst():
-    """reStructuredText for every result file in docs/benchmarks/results/."""
+    """reStructuredText for every result file in docs/benchmarks/results/.
+
+    Files are grouped by benchmark: ``name.md`` (the benchmark's report),
+    ``name*.png`` (its plots) and ``name.csv`` (every measured cell).
+    """
     results = DOCS / "benchmarks" / "results"
     files = sorted(results.glob("*")) if results.is_dir() else []
-    tables = [f for f in files if f.suffix == ".csv"]
-    images = [f for f in files if f.suffix == ".png"]
-    notes = [f for f in files if f.suffix == ".md"]
-    if not (tables or images or notes):
+    files = [f for f in files if f.suffix in {".csv", ".png", ".md"}]
+    if not files:
         return (
             ".. note::\n\n"
             "   No benchmark results are in ``docs/benchmarks/results/`` in this\n"
             "   build. Run the benchmarks as described above to produce them.\n"
         )
+    stems = sorted({f.stem for f in files if f.suffix in {".csv", ".md"}})
+    groups = {stem: [] for stem in stems}
+    for png in (f for f in files if f.suffix == ".png"):
+        owners = [s for s in stems if png.stem == s or png.stem.startswith(s + "_")]
+        groups.setdefault(max(owners, key=len) if owners else png.stem, []).append(png)
     lines = []
-    for stem in sorted({f.stem for f in files if f.suffix in {".csv", ".png", ".md"}}):
-        title = stem.replace("_", " ")
+    for stem in sorted(groups):
+        title = stem.replace("_", " ").capitalize()
         lines += [title, "~" * len(title), ""]
-        csv = results / f"{stem}.csv"
-        png = results / f"{stem}.png"
-        md = results / f"{stem}.md"
-        if png.exists():
+        csv, md = results / f"{stem}.csv", results / f"{stem}.md"
+        if md.exists():
+            # The benchmark's own report, shown as the Markdown text it is
+            # (no Markdown parser needed).
             lines += [
-                f".. image:: /benchmarks/results/{png.name}",
-                f"   :alt: {title}",
+                f"The benchmark's report, "
+                f":download:`{md.name} </benchmarks/results/{md.name}>`:",
+                "",
+                f".. literalinclude:: /benchmarks/results/{md.name}",
+                "   :language: markdown",
+                "",
+            ]
+        for png in groups[stem]:
+            lines += [
+                f".. figure:: /benchmarks/results/{png.name}",
+                f"   :alt: {png.stem}",
                 "   :width: 100%",
+                "",
+                f"   ``{png.name}``",
                 "",
             ]
         if csv.exists():
             with csv.open() as handle:
                 n_rows = sum(1 for _ in handle) - 1
-            if n_rows <= 60:
+            if n_rows <= 60 and not md.exists():
                 lines += [
-                    f".. csv-table:: {title}",
+                    ".. csv-table::",
                     # Relative to this generated file (docs/generated/).
                     f"   :file: ../benchmarks/results/{csv.name}",
                     "   :header-rows: 1",
-                    "   :class: benchmark-table",
                     "",
                 ]
             lines += [
-                f"The table as CSV ({n_rows} rows): "
+                f"Every measured cell as CSV ({n_rows} rows): "
                 f":download:`{csv.name} </benchmarks/results/{csv.name}>`.",
-                "",
-            ]
-        if md.exists():
-            # Shown as the Markdown text it is (no Markdown parser needed).
-            lines += [
-                f"The benchmark's own report, "
-                f":download:`{md.name} </benchmarks/results/{md.name}>`:",
-                "",
-                f".. literalinclude:: /benchmarks/results/{md.name}",
-                "   :language: markdown",
                 "",
             ]
     return "\n".join(lines) + "\n"
