@@ -40,7 +40,7 @@ root_doc = "index"
 
 # --- API reference -----------------------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 # numpydoc lists the methods; autosummary's own member tables would duplicate them.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -223,14 +223,27 @@ def _check_api_coverage(app):
 
 
 def _skip_metadata_requests(app, what, name, obj, skip, options):
-    """Hide scikit-learn's generated ``set_*_request`` methods (metadata routing)."""
-    if name.startswith("set_") and name.endswith("_request"):
+    """Hide scikit-learn's metadata-routing methods (``set_*_request`` and co.)."""
+    if name == "get_metadata_routing" or (
+        name.startswith("set_") and name.endswith("_request")
+    ):
         return True
     return None
 
 
+def _unlink_sklearn_refs(app, what, name, obj, options, lines):
+    """Inherited scikit-learn docstrings point at labels of scikit-learn's docs."""
+    import re
+
+    if not getattr(obj, "__module__", "").startswith("sklearn"):
+        return
+    pattern = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<[^>]*>)?`")
+    lines[:] = [pattern.sub(lambda m: m.group(1), line) for line in lines]
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_requests)
+    app.connect("autodoc-process-docstring", _unlink_sklearn_refs)
     app.add_config_value("skactive_public", [], "env")
     app.connect("builder-inited", _write_generated)
     app.connect("builder-inited", _check_api_coverage)
