@@ -204,13 +204,20 @@ def _check_api_coverage(app):
     logger = logging.getLogger(__name__)
     listed = set(re.findall(r"^ {3}(\w+)\s*$", (DOCS / "api.rst").read_text(), re.M))
     modules = [skactive, importlib.import_module("skactive.strategies")]
-    for extra in ("skactive.datasets", "skactive.plotting"):
+    for extra in (
+        "skactive.datasets",
+        "skactive.plotting",
+        "skactive.stream",
+        "skactive.synthesis",
+        "skactive.session",
+        "skactive.stopping",
+    ):
         try:
             modules.append(importlib.import_module(extra))
         except ImportError:
             pass
     for module in modules:
-        for name in module.__all__:
+        for name in getattr(module, "__all__", ()):
             if not callable(getattr(module, name)):
                 continue  # constants such as datasets.REAL_DATASETS
             if name not in listed:
