@@ -3,12 +3,14 @@
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
 from .simulation import SimulationResult, simulate
+from .stream import StreamSelector
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActiveLearningRegressor",
     "SimulationResult",
+    "StreamSelector",
     "query",
     "simulate",
     "teach",
