@@ -167,7 +167,7 @@ class StreamSelector(BaseEstimator):
         """
         self._validate_params()
         learner = self._fitted_learner()
-        X = learner._validate_X(X, reset=False)
+        X = _validated(learner, X)
         n = _num_samples(X)
         if not hasattr(self, "n_seen_"):
             self._start()
@@ -186,7 +186,8 @@ class StreamSelector(BaseEstimator):
         raw = np.nan_to_num(raw, nan=0.0, posinf=np.finfo(float).max, neginf=0.0)
         selected, state = _threshold_pass(
             raw,
-            draws < self.budget * self.random_share,
+            # budget=1 buys every row; otherwise the random share first.
+            draws < (2.0 if self.budget >= 1 else self.budget * self.random_share),
             self.scale_,
             self.threshold_,
             self.n_seen_,
@@ -241,7 +242,7 @@ class StreamSelector(BaseEstimator):
         """
         self._validate_params()
         learner = self._fitted_learner()
-        X = learner._validate_X(X, reset=False)
+        X = _validated(learner, X)
         n = _num_samples(X)
         y = _check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
@@ -312,6 +313,19 @@ class StreamSelector(BaseEstimator):
             )
         check_is_fitted(learner)
         return learner
+
+
+def _validated(learner, X):
+    """``X`` checked against the learner's features; zero rows allowed."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[0] == 0:
+        if shape[1] != learner.n_features_in_:
+            raise ValueError(
+                f"X has {shape[1]} features, but the learner was fit on "
+                f"{learner.n_features_in_} features; pass rows with those features."
+            )
+        return X
+    return learner._validate_X(X, reset=False)
 
 
 def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):
