@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import gammaincinv
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -165,7 +166,7 @@ class StreamSelector(BaseEstimator):
         selected : ndarray of bool, shape (n_rows,)
             True where the label should be bought.
         """
-        self._validate_params()
+        self._check_params()
         learner = self._fitted_learner()
         X = _validated(learner, X)
         n = _num_samples(X)
@@ -183,7 +184,8 @@ class StreamSelector(BaseEstimator):
                 f"The strategy returned {raw.shape} scores for {n} rows; a "
                 "strategy must return one score per row."
             )
-        raw = np.nan_to_num(raw, nan=0.0, posinf=np.finfo(float).max, neginf=0.0)
+        if not np.isfinite(raw).all():
+            raw = np.nan_to_num(raw, nan=0.0, posinf=np.finfo(float).max, neginf=0.0)
         selected, state = _threshold_pass(
             raw,
             # budget=1 buys every row; otherwise the random share first.
@@ -210,9 +212,13 @@ class StreamSelector(BaseEstimator):
         self.n_seen_ = 0
         self.n_selected_ = 0
         self.budget_spent_ = 0.0
-        # The (1 - budget) quantile of an exponential score of mean 1: a
-        # neutral start that the recurrence corrects within a few hundred rows.
-        self.threshold_ = max(-np.log(self.budget), 1e-3)
+        # The (1 - budget) quantile of a gamma score of mean 1 and shape 8, about
+        # as spread as the normalised predictive spread of a small ensemble: a
+        # start the recurrence corrects within a few hundred rows. Each unit of
+        # log error in this start costs 1 / threshold_step labels, once.
+        self.threshold_ = (
+            float(gammaincinv(8.0, 1.0 - self.budget)) / 8.0 if self.budget < 1 else 0.0
+        )
         self.scale_ = 0.0
         self._pending_X = None
         self._pending_y = None
@@ -240,7 +246,7 @@ class StreamSelector(BaseEstimator):
             The selector. If teaching fails, the labels stay pending and the
             learner is as before.
         """
-        self._validate_params()
+        self._check_params()
         learner = self._fitted_learner()
         X = _validated(learner, X)
         n = _num_samples(X)
@@ -311,8 +317,22 @@ class StreamSelector(BaseEstimator):
                 "learner must be a fitted skactive.ActiveLearningRegressor; got "
                 f"{type(learner).__name__}."
             )
-        check_is_fitted(learner)
+        if getattr(learner, "strategy_", None) is None:
+            # check_is_fitted raises the usual NotFittedError (and is slow on a
+            # fitted meta-estimator, so it runs only when something is missing).
+            check_is_fitted(learner, "strategy_")
         return learner
+
+    def _check_params(self):
+        """Validate the parameters, once per distinct set of values."""
+        current = tuple(
+            (name, repr(getattr(self, name)))
+            for name in self._parameter_constraints
+            if name != "learner"
+        ) + (id(self.learner),)
+        if getattr(self, "_checked_params", None) != current:
+            self._validate_params()
+            self._checked_params = current
 
 
 def _validated(learner, X):
