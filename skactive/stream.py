@@ -377,3 +377,5 @@ def _partial_fit(learner, X, y, rng):
     learner.X_labeled_ = concat_rows(learner.X_labeled_, X)
     learner.y_labeled_ = np.concatenate([learner.y_labeled_, y])
     learner.n_labeled_ = int(learner.y_labeled_.shape[0])
+    if getattr(learner, "domain_", None) is not None:
+        learner.domain_ = learner.domain_.union(X)

@@ -231,7 +231,7 @@ def learn_domain(X):
 
 
 def synthesize(
-    learner, n=1, *, bounds=None, n_candidates=None, refine=2, random_state=None
+    learner, n=1, *, bounds=None, n_candidates=None, refine=0, random_state=None
 ):
     """Propose ``n`` new rows, in no pool, that the learner most wants labeled.
 
@@ -242,8 +242,11 @@ def synthesize(
     its distance to the rows already picked in a standardized space (numeric
     columns scaled to [0, 1], categories one-hot) and ``r`` a separation
     radius that shrinks with ``n``: high-scoring rows far apart, never
-    near-duplicates. ``refine`` rounds of local search then move each row to
-    a better-scoring neighbour that keeps its distance to the others.
+    near-duplicates. Optionally, ``refine`` rounds of local search then move
+    each row to a better-scoring neighbour that keeps its distance to the
+    others. It is off by default: scores such as a Gaussian process's
+    spread grow towards the edges of the box, and refining pushes rows onto
+    the boundary, which cost test error in ``benchmarks/synthesis.py``.
 
     With the ``"random"`` strategy the score carries no information, so the
     rows are a uniform random design in the domain.
@@ -261,7 +264,7 @@ def synthesize(
         (or None) per column. Integer columns stay integers.
     n_candidates : int, default=None
         Candidate rows scored; None means ``max(2000, 100 * n)``.
-    refine : int, default=2
+    refine : int, default=0
         Rounds of local refinement (0: none).
     random_state : int, RandomState instance or None, default=None
 

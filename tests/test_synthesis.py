@@ -232,3 +232,18 @@ def test_bad_n_raises(numeric, n, error):
 def test_unfitted_learner_raises():
     with pytest.raises(NotFittedError):
         ActiveLearningRegressor().synthesize(3)
+
+
+def test_local_refinement_only_improves_scores_and_keeps_the_domain(numeric):
+    from skactive.synthesis import synthesize
+
+    X, y = numeric
+    alr = ActiveLearningRegressor(forest(), random_state=0).fit(X[:100], y[:100])
+    plain = synthesize(alr, 8, refine=0, random_state=0)
+    refined = synthesize(alr, 8, refine=3, random_state=0)
+    _, scores = alr.query(np.vstack([plain, refined]), n=1, return_scores=True)
+    assert scores[8:].sum() > scores[:8].sum()
+    assert np.all(refined >= X[:100].min(axis=0))
+    assert np.all(refined <= X[:100].max(axis=0))
+    np.testing.assert_array_equal(refined[:, 3], np.round(refined[:, 3]))
+    assert min_pairwise_distance(refined) > 0.05
