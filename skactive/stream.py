@@ -174,7 +174,6 @@ class StreamSelector(BaseEstimator):
             self._start()
         if n == 0:
             return np.zeros(0, dtype=bool)
-        draws = self._share_rng.random_sample(n)
         raw = np.asarray(
             learner.strategy_.score(learner, X, random_state=self._score_rng),
             dtype=float,
@@ -186,6 +185,7 @@ class StreamSelector(BaseEstimator):
             )
         if not np.isfinite(raw).all():
             raw = np.nan_to_num(raw, nan=0.0, posinf=np.finfo(float).max, neginf=0.0)
+        draws = self._share_rng.random_sample(n)
         selected, state = _threshold_pass(
             raw,
             # budget=1 buys every row; otherwise the random share first.
@@ -243,8 +243,8 @@ class StreamSelector(BaseEstimator):
         Returns
         -------
         self : object
-            The selector. If teaching fails, the labels stay pending and the
-            learner is as before.
+            The selector. If a refit fails, the labels stay pending (and the
+            learner is as before); nothing passed here is lost.
         """
         self._check_params()
         learner = self._fitted_learner()
@@ -261,11 +261,13 @@ class StreamSelector(BaseEstimator):
             pending_X = concat_rows(self._pending_X, X)
             pending_y = np.concatenate([self._pending_y, y])
         incremental = self._use_partial_fit(learner)
-        if incremental or pending_y.shape[0] >= self.refit_every:
-            self._teach(learner, pending_X, pending_y, incremental)
-            pending_X, pending_y = None, None
+        # Pending first: if teaching fails, no label is lost.
         self._pending_X, self._pending_y = pending_X, pending_y
-        self.n_pending_ = 0 if pending_y is None else int(pending_y.shape[0])
+        self.n_pending_ = int(pending_y.shape[0])
+        if incremental or self.n_pending_ >= self.refit_every:
+            self._teach(learner, pending_X, pending_y, incremental)
+            self._pending_X = self._pending_y = None
+            self.n_pending_ = 0
         return self
 
     def flush(self):

@@ -214,3 +214,18 @@ def test_wrong_shapes_raise_and_keep_the_state(learner, stream):
         selector.update(X[:2], [1.0, np.nan])
     assert (selector.n_seen_, selector.threshold_, selector.n_pending_) == state
     assert learner.n_labeled_ == 100
+
+
+def test_failed_refit_keeps_the_labels_pending(stream):
+    X, y = stream
+    learner = forest_learner(X[:50], y[:50])
+    selector = StreamSelector(learner, refit_every=4, incremental=False)
+    selector.update(X[50:52], y[50:52])
+    learner.set_params(estimator__n_estimators=-1)  # the next refit fails
+    with pytest.raises(ValueError):
+        selector.update(X[52:54], y[52:54])
+    assert selector.n_pending_ == 4 and learner.n_labeled_ == 50
+    learner.set_params(estimator__n_estimators=10)
+    selector.flush()
+    assert learner.n_labeled_ == 54
+    np.testing.assert_array_equal(learner.y_labeled_[50:], y[50:54])
