@@ -4,7 +4,7 @@ One command (from the repository root)::
 
     nice -n 10 python benchmarks/stream.py              # 5 seeds, ~5 minutes on 2 cores
     nice -n 10 python benchmarks/stream.py --seeds 2    # quicker
-    python benchmarks/stream.py --report-only            # tables and plot from the cache
+    python benchmarks/stream.py --report-only           # tables and plot from cache
 
 Three measurements, written to ``docs/benchmarks/results/stream.{csv,md,png}``
 (plus ``stream_budget.csv`` and ``stream_timing.csv``):
@@ -251,7 +251,11 @@ def main(argv=None):
                 records, final = run(name, method, seed, budget)
             else:
                 records, final = run(
-                    name, method, seed, budget, check=False,
+                    name,
+                    method,
+                    seed,
+                    budget,
+                    check=False,
                     refit_every=max(REFIT_EVERY, int(budget * N_ROWS / 20)),
                 )
             entry = {"key": key, "records": records, "final": final}
@@ -361,7 +365,8 @@ def report(done, n_seeds):
     lines += [
         "",
         "Decision time inside the label-efficiency runs (d = 10, 30 trees, chunks "
-        "of 250): " + ", ".join(f"{m} {v:.4f} ms/row" for m, v in per_row.median().items()),
+        "of 250): "
+        + ", ".join(f"{m} {v:.4f} ms/row" for m, v in per_row.median().items()),
         "",
         "![learning curves](stream.png)",
         "",

@@ -2,9 +2,9 @@
 
 One command (from the repository root)::
 
-    nice -n 10 python benchmarks/synthesis.py             # 5 seeds, a few minutes on 2 cores
+    nice -n 10 python benchmarks/synthesis.py            # 5 seeds, ~30 min on 2 cores
     nice -n 10 python benchmarks/synthesis.py --seeds 2   # quicker
-    python benchmarks/synthesis.py --report-only           # tables and plot from the cache
+    python benchmarks/synthesis.py --report-only         # tables and plot from cache
 
 The oracle is a known simulator function, so any row can be labeled:
 
@@ -190,8 +190,13 @@ def report(done):
     curves = pd.DataFrame([r for e in done.values() for r in e["records"]])
     curves.to_csv(RESULTS / "synthesis.csv", index=False)
     seconds = pd.DataFrame(
-        [dict(zip(("function", "learner", "method", "seed"), k.split("/")),
-              seconds=e["seconds"]) for k, e in done.items()]
+        [
+            dict(
+                zip(("function", "learner", "method", "seed"), k.split("/")),
+                seconds=e["seconds"],
+            )
+            for k, e in done.items()
+        ]
     )
     lines = [
         "# Membership query synthesis vs random designs",
@@ -214,10 +219,14 @@ def report(done):
         )
         final = table.xs(N_LABELS, level="n_labels")
         later = table[table.index.get_level_values("n_labels") > N_INITIAL]
-        curve_ratio = np.exp((np.log(later["synthesis"]) - np.log(later["random"])).mean())
+        curve_ratio = np.exp(
+            (np.log(later["synthesis"]) - np.log(later["random"])).mean()
+        )
         ratio = (final["synthesis"] / final["random"]).median()
         wins = (final["synthesis"] < final["random"]).sum()
-        secs = seconds[(seconds["function"] == function) & (seconds["learner"] == learner)]
+        secs = seconds[
+            (seconds["function"] == function) & (seconds["learner"] == learner)
+        ]
         secs = secs.groupby("method")["seconds"].median()
         lines.append(
             f"| {function} | {learner} | {final['synthesis'].median():.4g} "

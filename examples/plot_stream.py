@@ -63,9 +63,13 @@ def run(strategy):
 
 selector, seen, rmse_selector = run("uncertainty")
 baseline, _, rmse_random = run("random")
-print(f"budget spent: selector {selector.budget_spent_:.4f}, "
-      f"random {baseline.budget_spent_:.4f} (target 0.03)")
-print(f"final test RMSE: selector {rmse_selector[-1]:.3f}, random {rmse_random[-1]:.3f}")
+print(
+    f"budget spent: selector {selector.budget_spent_:.4f}, "
+    f"random {baseline.budget_spent_:.4f} (target 0.03)"
+)
+print(
+    f"final test RMSE: selector {rmse_selector[-1]:.3f}, random {rmse_random[-1]:.3f}"
+)
 
 # %%
 # Test RMSE against rows seen

@@ -33,8 +33,11 @@ from skactive import ActiveLearningRegressor
 def simulator(X):
     t, p = X["temperature"].to_numpy(), X["pressure"].to_numpy()
     wiggle = 3 * np.sin(t / 3) * np.cos(2 * p)
-    return 0.05 * t + p + 0.3 * X["stages"].to_numpy() + np.where(
-        X["catalyst"] == "C", wiggle, 0.0
+    return (
+        0.05 * t
+        + p
+        + 0.3 * X["stages"].to_numpy()
+        + np.where(X["catalyst"] == "C", wiggle, 0.0)
     )
 
 
@@ -61,7 +64,9 @@ def make_learner(strategy):
     encode = make_column_transformer(
         (OneHotEncoder(), ["catalyst"]), remainder="passthrough"
     )
-    model = make_pipeline(encode, RandomForestRegressor(n_estimators=50, random_state=0))
+    model = make_pipeline(
+        encode, RandomForestRegressor(n_estimators=50, random_state=0)
+    )
     return ActiveLearningRegressor(model, strategy=strategy, random_state=0)
 
 

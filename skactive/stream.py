@@ -280,7 +280,10 @@ class StreamSelector(BaseEstimator):
         learner = self._fitted_learner()
         if getattr(self, "_pending_X", None) is not None:
             self._teach(
-                learner, self._pending_X, self._pending_y, self._use_partial_fit(learner)
+                learner,
+                self._pending_X,
+                self._pending_y,
+                self._use_partial_fit(learner),
             )
             self._pending_X = self._pending_y = None
             self.n_pending_ = 0

@@ -51,7 +51,9 @@ class Domain:
         parts = []
         for name, spec in zip(self.columns, self.specs):
             if spec["kind"] in ("real", "integer"):
-                parts.append(f"{name}: {spec['kind']} [{spec['low']:g}, {spec['high']:g}]")
+                parts.append(
+                    f"{name}: {spec['kind']} [{spec['low']:g}, {spec['high']:g}]"
+                )
             elif spec["kind"] == "category":
                 parts.append(f"{name}: {len(spec['values'])} categories")
             else:
@@ -199,9 +201,11 @@ class Domain:
             for name, spec, values in zip(self.columns, self.specs, columns):
                 data[name] = _as_dtype(values, spec)
             return pd.DataFrame(data, columns=self.columns)
-        matrix = np.column_stack(
-            [np.asarray(values, dtype=float) for values in columns]
-        ) if columns else np.zeros((0, 0))
+        matrix = (
+            np.column_stack([np.asarray(values, dtype=float) for values in columns])
+            if columns
+            else np.zeros((0, 0))
+        )
         return sp.csr_matrix(matrix) if self.container == "sparse" else matrix
 
 
@@ -297,7 +301,9 @@ def synthesize(
         return domain.assemble(domain.take(columns, np.arange(n)))
     scores = _scores(learner, domain, columns, rng)
     encoded = domain.encode(columns)
-    radius = 0.25 * np.sqrt(domain.effective_dim()) * n ** (-1.0 / domain.effective_dim())
+    radius = (
+        0.25 * np.sqrt(domain.effective_dim()) * n ** (-1.0 / domain.effective_dim())
+    )
     keep = _top(scores, min(n_candidates, max(20 * n, 200)))
     chosen = keep[_diverse_pick(scores[keep], encoded[keep], n, radius)]
     picked = domain.take(columns, chosen)
@@ -456,7 +462,9 @@ def _array_specs(X):
     for block in gen_batches(X.shape[0], _BLOCK_ROWS):
         part = np.asarray(X[block], dtype=float)
         finite = np.isfinite(part)
-        low = np.minimum(low, np.where(finite, part, np.inf).min(axis=0, initial=np.inf))
+        low = np.minimum(
+            low, np.where(finite, part, np.inf).min(axis=0, initial=np.inf)
+        )
         high = np.maximum(
             high, np.where(finite, part, -np.inf).max(axis=0, initial=-np.inf)
         )
@@ -482,11 +490,14 @@ def _sparse_specs(X):
     has_zero = counts < n_rows
     low[has_zero] = np.minimum(low[has_zero], 0.0)
     high[has_zero] = np.maximum(high[has_zero], 0.0)
-    fractional = np.bincount(
-        column_of[finite],
-        weights=(data[finite] != np.round(data[finite])).astype(float),
-        minlength=n_features,
-    ) > 0
+    fractional = (
+        np.bincount(
+            column_of[finite],
+            weights=(data[finite] != np.round(data[finite])).astype(float),
+            minlength=n_features,
+        )
+        > 0
+    )
     return [
         _numeric_spec(low[j], high[j], not fractional[j], np.dtype(float))
         for j in range(n_features)

@@ -91,7 +91,9 @@ def test_accepted_rows_are_more_informative_than_rejected(stream):
     X, _ = stream
     # The target is flat where x0 < 0.5 and wiggles elsewhere: a model fit on
     # 300 rows is right in the flat half and wrong in the other.
-    y = np.where(X[:, 0] < 0.5, 0.0, 5 * np.sin(12 * X[:, 1]) + 5 * np.sin(12 * X[:, 2]))
+    y = np.where(
+        X[:, 0] < 0.5, 0.0, 5 * np.sin(12 * X[:, 1]) + 5 * np.sin(12 * X[:, 2])
+    )
     learner = forest_learner(X[:300], y[:300])
     selector = StreamSelector(learner, budget=0.1, random_state=0)
     rows, targets = X[5000:15000], y[5000:15000]

@@ -19,7 +19,7 @@ def forest(n_estimators=20):
 
 @pytest.fixture(scope="module")
 def numeric():
-    """Columns 0-2 real in [0, 1], column 3 integer in [2, 9], column 4 real in [-5, 5]."""
+    """Columns 0-2 real in [0, 1]; 3 integer in [2, 9]; 4 real in [-5, 5]."""
     rng = np.random.RandomState(0)
     X = np.column_stack(
         [
@@ -221,7 +221,9 @@ def test_sparse_in_sparse_out(numeric):
     assert np.all(dense <= Xs[:100].toarray().max(axis=0))
 
 
-@pytest.mark.parametrize("n, error", [(0, ValueError), (-2, ValueError), (2.5, TypeError)])
+@pytest.mark.parametrize(
+    "n, error", [(0, ValueError), (-2, ValueError), (2.5, TypeError)]
+)
 def test_bad_n_raises(numeric, n, error):
     X, y = numeric
     alr = ActiveLearningRegressor(forest(5), random_state=0).fit(X[:50], y[:50])
