@@ -235,22 +235,33 @@ def learn_domain(X):
 
 
 def synthesize(
-    learner, n=1, *, bounds=None, n_candidates=None, refine=0, random_state=None
+    learner,
+    n=1,
+    *,
+    bounds=None,
+    density=1.0,
+    n_candidates=None,
+    refine=0,
+    random_state=None,
 ):
     """Propose ``n`` new rows, in no pool, that the learner most wants labeled.
 
     A large set of candidate rows is drawn uniformly inside the domain (the
     learner's ``domain_``, restricted by ``bounds``) and scored with the
-    learner's strategy in one vectorized call; ``n`` rows are then picked
-    greedily, each maximising its score times ``min(1, d / r)``, where ``d`` is
-    its distance to the rows already picked in a standardized space (numeric
-    columns scaled to [0, 1], categories one-hot) and ``r`` a separation
-    radius that shrinks with ``n``: high-scoring rows far apart, never
-    near-duplicates. Optionally, ``refine`` rounds of local search then move
-    each row to a better-scoring neighbour that keeps its distance to the
-    others. It is off by default: scores such as a Gaussian process's
-    spread grow towards the edges of the box, and refining pushes rows onto
-    the boundary, which cost test error in ``benchmarks/synthesis.py``.
+    learner's strategy in one vectorized call. Each score is weighted by the
+    candidate's information density [1]_ to the power ``density``: its mean
+    Gaussian similarity to the other candidates, in a standardized space
+    (numeric columns scaled to [0, 1], categories one-hot), with a bandwidth
+    of a quarter of the box's diagonal. Spread-based scores (a Gaussian
+    process's, a forest's) grow towards the boundary of a box, where little of
+    its volume lies; the weight keeps the rows where a label teaches the
+    model about much of the domain (``density=0`` maximises the raw score).
+    Then ``n`` rows are picked greedily, each maximising its weighted score
+    times ``min(1, d / r)``, where ``d`` is its distance to the rows already
+    picked in the standardized space and ``r`` a separation radius that
+    shrinks with ``n``: high-scoring rows far apart, never near-duplicates.
+    Optionally, ``refine`` rounds of local search then move each row to a
+    neighbour with a better raw score that keeps its distance to the others.
 
     With the ``"random"`` strategy the score carries no information, so the
     rows are a uniform random design in the domain.
@@ -266,10 +277,15 @@ def synthesize(
         or position) to ``(low, high)`` for a numeric column or a list of
         allowed values for a categorical one, or a sequence with one entry
         (or None) per column. Integer columns stay integers.
+    density : float, default=1.0
+        Exponent of the information-density weight (0: none). Scores are
+        taken as non-negative (every built-in strategy's is).
     n_candidates : int, default=None
         Candidate rows scored; None means ``max(2000, 100 * n)``.
     refine : int, default=0
-        Rounds of local refinement (0: none).
+        Rounds of local refinement (0: none). Off by default: refining the
+        raw score pushes rows onto the boundary, which cost test error in
+        ``benchmarks/synthesis.py``.
     random_state : int, RandomState instance or None, default=None
 
     Returns
@@ -277,13 +293,32 @@ def synthesize(
     X_new : DataFrame, ndarray or sparse matrix of shape (n, n_features)
         Like the rows ``fit`` was given: a DataFrame with the same columns
         and dtypes, categories among those seen, integer columns holding
-        integers.
+        integers. Highest raw score first.
+
+    References
+    ----------
+    .. [1] B. Settles and M. Craven, "An analysis of active learning
+       strategies for sequence labeling tasks", EMNLP 2008 (information
+       density).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_friedman1
+    >>> from skactive import ActiveLearningRegressor
+    >>> from skactive.synthesis import synthesize
+    >>> X, y = make_friedman1(n_samples=100, random_state=0)
+    >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:30], y[:30])
+    >>> synthesize(alr, 4, bounds={0: (0.0, 0.5)}, random_state=0).shape
+    (4, 10)
     """
     from ._regressor import _check_n
     from .strategies import RandomSampling
 
     check_is_fitted(learner)
     n = _check_n(n, np.inf)
+    if not (isinstance(density, numbers.Real) and density >= 0):
+        raise ValueError(f"density must be a number >= 0; got {density!r}.")
     domain = getattr(learner, "domain_", None)
     if domain is None:
         raise ValueError(
@@ -301,11 +336,17 @@ def synthesize(
         return domain.assemble(domain.take(columns, np.arange(n)))
     scores = _scores(learner, domain, columns, rng)
     encoded = domain.encode(columns)
+    value = scores
+    if density > 0:
+        finite = np.isfinite(scores)
+        floor = min(0.0, scores[finite].min()) if finite.any() else 0.0
+        weight = _information_density(encoded, rng)
+        value = np.where(finite, (scores - floor) * weight**density, -np.inf)
     radius = (
         0.25 * np.sqrt(domain.effective_dim()) * n ** (-1.0 / domain.effective_dim())
     )
-    keep = _top(scores, min(n_candidates, max(20 * n, 200)))
-    chosen = keep[_diverse_pick(scores[keep], encoded[keep], n, radius)]
+    keep = _top(value, min(n_candidates, max(20 * n, 200)))
+    chosen = keep[_diverse_pick(value[keep], encoded[keep], n, radius)]
     picked = domain.take(columns, chosen)
     picked_scores = scores[chosen]
     step = 0.1
@@ -325,6 +366,19 @@ def _scores(learner, domain, columns, rng):
     rows = learner._validate_X(domain.assemble(columns), reset=False)
     scores = np.asarray(learner.strategy_.score(learner, rows, random_state=rng), float)
     return np.where(np.isfinite(scores), scores, -np.inf)
+
+
+def _information_density(encoded, rng, n_reference=500):
+    """Mean Gaussian similarity of each row to a sample of the others, max 1."""
+    n_rows, width = encoded.shape
+    reference = encoded[rng.permutation(n_rows)[:n_reference]]
+    bandwidth = 0.25 * np.sqrt(width)
+    weight = np.empty(n_rows)
+    block_rows = max(1, 2**22 // max(reference.shape[0] * width, 1))
+    for block in gen_batches(n_rows, block_rows):
+        d2 = ((encoded[block, None, :] - reference[None, :, :]) ** 2).sum(axis=2)
+        weight[block] = np.exp(-d2 / (2 * bandwidth**2)).mean(axis=1)
+    return weight / weight.max()
 
 
 def _top(scores, k):
