@@ -129,8 +129,9 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
         bought = selector.decide(X[rows])
         decide_seconds += time.perf_counter() - t0
         selector.update(X[rows][bought], y[rows][bought])
-        seen = rows.stop
-        if check and (seen % CHECK_EVERY == 0 or seen == N_ROWS):
+        seen = min(rows.stop, N_ROWS)
+        crossed = seen // CHECK_EVERY > (seen - CHUNK) // CHECK_EVERY
+        if check and (crossed or seen == N_ROWS):
             selector.flush()
             X_test, y_test = test_set(name, seen, seed)
             rmse = float(np.sqrt(np.mean((learner.predict(X_test) - y_test) ** 2)))

@@ -376,8 +376,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         The rows lie in the domain of the rows ``fit`` was given (labeled or
         not) and taught since: each numeric column within its range, integer
         columns holding integers, categorical columns taking only values
-        seen. They maximise the strategy's score and are spread apart (no
-        near-duplicates). They are meant for an oracle that can label any
+        seen. They maximise the strategy's score, weighted by how much of the
+        domain lies near them (so they do not pile up on its boundary), and
+        are spread apart (no near-duplicates). They are meant for an oracle that can label any
         row (a simulator, a lab): pass the answers to :meth:`teach`. With the
         ``"random"`` strategy they are a uniform random design in the domain.
         See :func:`skactive.synthesis.synthesize` for the method.
