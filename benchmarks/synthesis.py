@@ -2,7 +2,7 @@
 
 One command (from the repository root)::
 
-    nice -n 10 python benchmarks/synthesis.py            # 5 seeds, ~30 min on 2 cores
+    nice -n 10 python benchmarks/synthesis.py            # 5 seeds, ~20 min on 2 cores
     nice -n 10 python benchmarks/synthesis.py --seeds 2   # quicker
     python benchmarks/synthesis.py --report-only         # tables and plot from cache
 
