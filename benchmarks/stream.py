@@ -16,7 +16,9 @@ Three measurements, written to ``docs/benchmarks/results/stream.{csv,md,png}``
    bought labels are taught in batches of 50. The baseline is the same
    selector on the same learner with ``strategy="random"``: it buys rows
    uniformly at random and spends exactly the same way, so both end at the
-   same spent budget. Test RMSE is measured every 5,000 rows on 5,000
+   same spent budget. ``selector-share0.5`` is the selector with half its
+   budget on random rows (``random_share=0.5``; the default is 0.1). Test
+   RMSE is measured every 5,000 rows on 5,000
    held-out rows from the distribution the stream has at that moment.
    Streams: ``friedman`` (Friedman #1, d = 10, noise 1, stationary);
    ``local`` (d = 10, flat where x0 < 0.7, wiggly elsewhere: the hard region
@@ -119,7 +121,11 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
         random_state=seed,
     ).fit(X[:N_INITIAL], y[:N_INITIAL])
     selector = StreamSelector(
-        learner, budget=budget, refit_every=refit_every, random_state=seed
+        learner,
+        budget=budget,
+        refit_every=refit_every,
+        random_share=0.5 if method == "selector-share0.5" else 0.1,
+        random_state=seed,
     )
     records = []
     decide_seconds = 0.0
@@ -235,7 +241,7 @@ def main(argv=None):
         ("curve", name, method, seed, BUDGET)
         for seed in range(args.seeds)
         for name in streams
-        for method in ("selector", "random")
+        for method in ("selector", "selector-share0.5", "random")
     ]
     jobs += [
         ("sweep", name, "selector", 0, budget)
@@ -300,40 +306,50 @@ def report(done, n_seeds):
         "",
         "## Test RMSE at the end of the stream (same spent budget)",
         "",
-        "| stream | labels | RMSE selector | RMSE random | ratio (median over seeds) "
-        "| seeds selector better |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| stream | method | labels | RMSE method | RMSE random "
+        "| ratio (median over seeds) | seeds method better |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    methods = [
+        m for m in ("selector", "selector-share0.5") if m in set(curves["method"])
     ]
     last = curves[curves["n_seen"] == N_ROWS]
     for name in pd.unique(last["stream"]):
         part = last[last["stream"] == name].pivot(index="seed", columns="method")
-        sel, rnd = part["rmse"]["selector"], part["rmse"]["random"]
-        ratio = (sel / rnd).median()
-        labels = part["n_labels"]["selector"].median()
-        lines.append(
-            f"| {name} | {labels:.0f} | {sel.median():.3f} | {rnd.median():.3f} "
-            f"| {ratio:.3f} | {(sel < rnd).sum()}/{len(sel)} |"
-        )
+        for method in methods:
+            pair = part["rmse"][[method, "random"]].dropna()
+            sel, rnd = pair[method], pair["random"]
+            labels = part["n_labels"][method].median()
+            lines.append(
+                f"| {name} | {method} | {labels:.0f} | {sel.median():.3f} "
+                f"| {rnd.median():.3f} | {(sel / rnd).median():.3f} "
+                f"| {(sel < rnd).sum()}/{len(sel)} |"
+            )
     lines += [
         "",
-        "Ratio over the whole stream (exp of the mean of log RMSE selector - log "
-        "RMSE random over checkpoints and seeds; below 1 favours the selector):",
+        "Ratio over the whole stream (exp of the mean of log RMSE method - log "
+        "RMSE random over checkpoints and seeds; below 1 favours the method):",
         "",
-        "| stream | ratio over the stream | before the drift (rows <= 25,000) "
-        "| after the drift (rows > 25,000) |",
-        "| --- | --- | --- | --- |",
+        "| stream | method | ratio over the stream | before the drift "
+        "(rows <= 25,000) | after the drift (rows > 25,000) |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name in pd.unique(curves["stream"]):
         part = curves[curves["stream"] == name].pivot_table(
             index=["seed", "n_seen"], columns="method", values="rmse"
         )
-        logs = np.log(part["selector"]) - np.log(part["random"])
-        late = logs.index.get_level_values("n_seen") > DRIFT_AT
-        before, after = "-", "-"
-        if name == "drift":
-            before = f"{np.exp(logs[~late].mean()):.3f}"
-            after = f"{np.exp(logs[late].mean()):.3f}"
-        lines.append(f"| {name} | {np.exp(logs.mean()):.3f} | {before} | {after} |")
+        for method in methods:
+            pair = part[[method, "random"]].dropna()
+            logs = np.log(pair[method]) - np.log(pair["random"])
+            late = logs.index.get_level_values("n_seen") > DRIFT_AT
+            before, after = "-", "-"
+            if name == "drift":
+                before = f"{np.exp(logs[~late].mean()):.3f}"
+                after = f"{np.exp(logs[late].mean()):.3f}"
+            lines.append(
+                f"| {name} | {method} | {np.exp(logs.mean()):.3f} | {before} "
+                f"| {after} |"
+            )
     lines += [
         "",
         "## Budget held",
@@ -391,7 +407,13 @@ def plot(curves):
     fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.6))
     for ax, name in zip(np.atleast_1d(axes), names):
         part = curves[curves["stream"] == name]
-        for method, style in (("selector", "-o"), ("random", "--s")):
+        for method, style in (
+            ("selector", "-o"),
+            ("selector-share0.5", ":^"),
+            ("random", "--s"),
+        ):
+            if method not in set(part["method"]):
+                continue
             mean = part[part["method"] == method].groupby("n_seen")["rmse"].median()
             ax.plot(mean.index, mean.to_numpy(), style, ms=3, label=method)
         if name == "drift":
