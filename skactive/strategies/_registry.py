@@ -3,6 +3,7 @@
 from sklearn.base import clone
 
 from ._batch import TopSelection
+from ._lcmd import LCMDSampling
 from ._qbc import QueryByCommittee
 from ._random import RandomSampling
 from ._uncertainty import UncertaintySampling
@@ -11,6 +12,7 @@ STRATEGIES = {
     "random": RandomSampling,
     "uncertainty": UncertaintySampling,
     "qbc": QueryByCommittee,
+    "lcmd": LCMDSampling,
 }
 
 BATCH_SELECTIONS = {
