@@ -73,7 +73,7 @@ class LCMDSampling(BaseStrategy):
     max_committee_dim : int, default=64
         Committees larger than this are projected onto this many random
         Gaussian directions (distances are kept in expectation).
-    n_members : int, default=10
+    n_members : int, default=5
         Size of the bootstrap committee ``fit`` builds when the model has no
         members of its own (gradient boosting, a linear model).
 
@@ -124,7 +124,7 @@ class LCMDSampling(BaseStrategy):
         input_weight=1.0,
         input_features=32,
         max_committee_dim=64,
-        n_members=10,
+        n_members=5,
     ):
         self.committee_weight = committee_weight
         self.input_weight = input_weight
@@ -388,15 +388,14 @@ def lcmd_select(F_pool, F_train, n):
             # No centre yet: start at the row farthest from the pool's mean.
             pick = int(np.argmax(sq_norms - 2.0 * F_pool @ F_pool.mean(axis=0)))
         else:
-            live = np.where(chosen, 0.0, dist).astype(np.float64)
-            mass = np.bincount(owner, weights=live, minlength=n_train + n)
+            # Picked rows keep distance 0, so they add no mass and never win.
+            mass = np.bincount(owner, weights=dist, minlength=n_train + n)
             if mass.max() <= 0:
                 # Every row coincides with a centre: take the first left.
                 pick = int(np.flatnonzero(~chosen)[0])
             else:
                 cluster = int(np.argmax(mass))
-                inside = np.where((owner == cluster) & ~chosen, live, -1.0)
-                pick = int(np.argmax(inside))
+                pick = int(np.argmax(np.where(owner == cluster, dist, -1.0)))
         positions[k] = pick
         chosen[pick] = True
         d = _sq_dist_to(F_pool, sq_norms, F_pool[pick])

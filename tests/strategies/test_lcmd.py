@@ -142,8 +142,8 @@ def test_chunked_member_predictions_give_the_same_batch(split, monkeypatch):
         (small_forest(), None, None),
         (None, [DecisionTreeRegressor(), LinearRegression(), DecisionTreeRegressor()], 3),
         (make_pipeline(StandardScaler(), small_forest()), None, None),
-        (HistGradientBoostingRegressor(max_iter=20), None, 10),
-        (LinearRegression(), None, 10),
+        (HistGradientBoostingRegressor(max_iter=20), None, 5),
+        (LinearRegression(), None, 5),
     ],
 )
 def test_works_with_forest_committee_pipeline_and_boosting(
@@ -231,3 +231,38 @@ def test_boosting_gets_model_agnostic_importances(split):
     assert imp[5:].sum() < 0.1 and np.argmax(imp) == 3
     F_pool, _ = alr.strategy_.embed(alr, X_pool, np.random.RandomState(0))
     assert F_pool.shape == (X_pool.shape[0], 2)
+
+
+def test_lcmd_is_the_default_strategy(split):
+    X, y, X_pool, *_ = split
+    alr = ActiveLearningRegressor(random_state=0)
+    assert alr.strategy == "lcmd"
+    alr.fit(X, y)
+    assert isinstance(alr.strategy_, LCMDSampling)
+    assert alr.committee_ is None  # the default forest's trees are the committee
+    positions = alr.query(X_pool, n=10)
+    explicit = ActiveLearningRegressor(strategy=LCMDSampling(), random_state=0)
+    np.testing.assert_array_equal(positions, explicit.fit(X, y).query(X_pool, n=10))
+
+
+def test_sparse_model_space_from_a_pipeline():
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {"city": rng.choice(list("abcdefgh"), 120), "size": rng.standard_normal(120)}
+    )
+    y = frame["size"].to_numpy() * 2 + (frame["city"] == "a").to_numpy()
+    encode = ColumnTransformer(
+        [("city", OneHotEncoder(handle_unknown="ignore"), ["city"])], remainder="passthrough",
+        sparse_threshold=1.0,
+    )
+    alr = ActiveLearningRegressor(
+        make_pipeline(encode, Ridge()), strategy="lcmd", random_state=0
+    ).fit(frame.iloc[:30], y[:30])
+    assert hasattr(alr._model_space(frame.iloc[30:]), "tocsr")  # sparse rows
+    positions = alr.query(frame.iloc[30:], n=12)
+    assert len(set(positions.tolist())) == 12 and positions.max() < 90
