@@ -349,9 +349,12 @@ def _nearest_centres(F, C):
     step = max(1, _BLOCK_BYTES // (4 * max(n, 1)))
     for start in range(0, C.shape[0], step):
         block = slice(start, start + step)
-        d = sq_norms[:, None] - 2.0 * (F @ C[block].T) + c_norms[block][None, :]
+        # The row's own norm does not change which centre is nearest: add it last.
+        d = F @ C[block].T
+        d *= -2.0
+        d += c_norms[block][None, :]
         arg = np.argmin(d, axis=1)
-        val = np.maximum(d[np.arange(n), arg], 0.0)
+        val = np.maximum(d[np.arange(n), arg] + sq_norms, 0.0)
         better = val < best
         best[better] = val[better]
         owner[better] = arg[better] + start
