@@ -2,12 +2,24 @@
 
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
+from .session import LabelingSession
 from .simulation import SimulationResult, simulate
+from .stopping import (
+    LabelBudget,
+    PoolScoreBelow,
+    StabilizingPredictions,
+    TargetError,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActiveLearningRegressor",
+    "LabelBudget",
+    "LabelingSession",
+    "PoolScoreBelow",
+    "StabilizingPredictions",
+    "TargetError",
     "SimulationResult",
     "query",
     "simulate",

@@ -30,6 +30,7 @@ from ._members import (
     predictive_std,
 )
 from ._rows import concat_rows, is_row_param, split_row_params, take_rows
+from .stopping import first_reason, start_criteria
 from .strategies._registry import (
     BATCH_SELECTIONS,
     STRATEGIES,
@@ -118,7 +119,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         One record per round of :meth:`learn` or of a budgeted fit:
         ``round``, ``n_labels`` (labels so far), ``positions`` (queried
         positions in the pool of that call), ``val_rmse`` and ``val_mae``
-        (None without a validation set).
+        (None without a validation set); ``stopped`` (the reason) on the
+        round after which a stopping criterion ended :meth:`learn`.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -441,6 +443,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         X_val=None,
         y_val=None,
         verbose=False,
+        stopping=None,
     ):
         """Run the active-learning loop: query, ask the oracle, teach, repeat.
 
@@ -460,6 +463,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             A validation set; its RMSE is recorded after every round.
         verbose : bool, default=False
             Print one line per round.
+        stopping : criterion or list of criteria, default=None
+            From :mod:`skactive.stopping`, checked after every round; the
+            first that fires ends the loop before ``n_queries`` and writes
+            its reason into the round's record as ``history_[-1]["stopped"]``.
 
         Returns
         -------
@@ -476,6 +483,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             X_val=X_val,
             y_val=y_val,
             verbose=verbose,
+            stopping=stopping,
         )
 
     def _learn(
@@ -489,6 +497,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         y_val=None,
         verbose=False,
         pool_fit_params=None,
+        stopping=None,
     ):
         X_pool = self._validate_X(X_pool, reset=False)
         n_pool = _num_samples(X_pool)
@@ -502,6 +511,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             X_val = self._validate_X(X_val, reset=False)
             y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
         pool_fit_params = pool_fit_params or {}
+        criteria = start_criteria(stopping)
         available = np.ones(n_pool, dtype=bool)
         bought = 0
         while bought < n_queries:
@@ -536,6 +546,12 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 rmse = record["val_rmse"]
                 tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
                 print(f"round {record['round']}: {record['n_labels']} labels{tail}")
+            reason = first_reason(
+                criteria, self, X_pool, np.flatnonzero(available), record
+            )
+            if reason:
+                record["stopped"] = reason
+                break
         return self
 
     def _record(self, positions, X_val, y_val):
