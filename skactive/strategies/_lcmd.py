@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _num_samples
 
 from .._members import (
@@ -163,7 +163,18 @@ class LCMDSampling(BaseStrategy):
     def query(self, learner, X_pool, n, batch_selection, random_state=None):
         """LCMD batch of ``n`` pool positions, in the order picked.
 
-        ``batch_selection`` is not used: the batch rule is part of the method.
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner.
+        X_pool : array-like of shape (n_pool, n_features)
+        n : int
+            Batch size, at most the pool size.
+        batch_selection : batch-rule object
+            Not used: the batch rule is part of the method.
+        random_state : RandomState instance, default=None
+            Draws the projection of a large committee and the rows of the
+            model-agnostic importances.
 
         Returns
         -------
@@ -200,14 +211,14 @@ class LCMDSampling(BaseStrategy):
         X_train = learner.X_labeled_
         blocks_pool, blocks_train = [], []
         if self.committee_weight > 0:
-            Cp, Ct = _committee_block(learner, X_pool, X_train, self.max_committee_dim, rng)
+            Cp, Ct = _committee_block(
+                learner, X_pool, X_train, self.max_committee_dim, rng
+            )
             _scale_pair(Cp, Ct, self.committee_weight)
             blocks_pool.append(Cp)
             blocks_train.append(Ct)
         if self.input_weight > 0 and self.input_features > 0:
-            Zp, Zt = _input_block(
-                learner, X_pool, X_train, self.input_features, rng
-            )
+            Zp, Zt = _input_block(learner, X_pool, X_train, self.input_features, rng)
             if Zp.shape[1]:
                 _scale_pair(Zp, Zt, self.input_weight)
                 blocks_pool.append(Zp)
@@ -234,7 +245,9 @@ def _committee_block(learner, X_pool, X_train, max_dim, rng):
 
     def block(X):
         n_rows = _num_samples(X)
-        out = np.empty((n_rows, max_dim if projection is not None else width), np.float32)
+        out = np.empty(
+            (n_rows, max_dim if projection is not None else width), np.float32
+        )
         for s in chunk_slices(n_rows, width):
             P = member_predictions(learner, take_rows(X, np.arange(s.start, s.stop)))
             P = (P - P.mean(axis=1, keepdims=True)).astype(np.float32) / np.sqrt(width)

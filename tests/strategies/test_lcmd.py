@@ -11,8 +11,7 @@ from sklearn.tree import DecisionTreeRegressor
 
 from skactive import ActiveLearningRegressor
 from skactive._members import member_predictions
-from skactive.strategies import LCMDSampling
-from skactive.strategies import _lcmd
+from skactive.strategies import LCMDSampling, _lcmd
 from skactive.strategies._lcmd import lcmd_select
 
 
@@ -140,7 +139,11 @@ def test_chunked_member_predictions_give_the_same_batch(split, monkeypatch):
     "estimator, committee, n_committee",
     [
         (small_forest(), None, None),
-        (None, [DecisionTreeRegressor(), LinearRegression(), DecisionTreeRegressor()], 3),
+        (
+            None,
+            [DecisionTreeRegressor(), LinearRegression(), DecisionTreeRegressor()],
+            3,
+        ),
         (make_pipeline(StandardScaler(), small_forest()), None, None),
         (HistGradientBoostingRegressor(max_iter=20), None, 5),
         (LinearRegression(), None, 5),
@@ -257,7 +260,8 @@ def test_sparse_model_space_from_a_pipeline():
     )
     y = frame["size"].to_numpy() * 2 + (frame["city"] == "a").to_numpy()
     encode = ColumnTransformer(
-        [("city", OneHotEncoder(handle_unknown="ignore"), ["city"])], remainder="passthrough",
+        [("city", OneHotEncoder(handle_unknown="ignore"), ["city"])],
+        remainder="passthrough",
         sparse_threshold=1.0,
     )
     alr = ActiveLearningRegressor(
