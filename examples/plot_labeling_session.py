@@ -1,7 +1,7 @@
 """
-=========================================
+==========================================
 A person as the oracle: a labeling session
-=========================================
+==========================================
 
 A :class:`~skactive.LabelingSession` proposes rows, stores every answer the
 moment it is given (in an SQLite file), and can be closed and reopened

@@ -10,6 +10,7 @@ from .stopping import (
     StabilizingPredictions,
     TargetError,
 )
+from .stream import StreamSelector
 
 __version__ = "0.1.0.dev0"
 
@@ -21,6 +22,7 @@ __all__ = [
     "StabilizingPredictions",
     "TargetError",
     "SimulationResult",
+    "StreamSelector",
     "query",
     "simulate",
     "teach",

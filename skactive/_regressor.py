@@ -37,6 +37,7 @@ from .strategies._registry import (
     resolve_batch_selection,
     resolve_strategy,
 )
+from .synthesis import learn_domain, synthesize
 
 # Fitted attributes a budgeted fit copies from its inner learner.
 _LEARNED_STATE = (
@@ -109,9 +110,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         The strategy used by :meth:`query`.
     batch_selection_ : batch-rule object
         The batch rule used by :meth:`query`.
-    X_labeled_ : array-like of shape (n_labeled_, n_features)
+    X_labeled_ : array-like of shape (`n_labeled_`, n_features)
         Every labeled row the model was trained on.
-    y_labeled_ : ndarray of shape (n_labeled_,)
+    y_labeled_ : ndarray of shape (`n_labeled_`,)
         Their targets.
     n_labeled_ : int
         Number of labeled rows.
@@ -123,7 +124,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         round after which a stopping criterion ended :meth:`learn`.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     Examples
@@ -210,6 +211,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None. Pass the targets, with NaN for unlabeled rows."
             )
+        raw_X = X
         X = self._validate_X(X, reset=True)
         y = _check_targets(y, _num_samples(X), allow_nan=True)
         strategy = resolve_strategy(self.strategy)
@@ -228,6 +230,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 take_rows(X, labeled), y[labeled], params, strategy, batch_selection
             )
             state["history_"] = []
+        # The domain of every row, labeled or not, for synthesize().
+        state["domain_"] = learn_domain(raw_X if hasattr(raw_X, "iloc") else X)
         for name, value in state.items():
             setattr(self, name, value)
         return self
@@ -371,6 +375,57 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         )
         return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
 
+    # ----------------------------------------------------------- synthesize
+
+    def synthesize(self, n=1, *, bounds=None):
+        """Membership query synthesis: ``n`` new rows worth labeling, in no pool.
+
+        The rows lie in the domain of the rows ``fit`` was given (labeled or
+        not) and taught since: each numeric column within its range, integer
+        columns holding integers, categorical columns taking only values
+        seen. They maximise the strategy's score, weighted by how much of the
+        domain lies near them (so they do not pile up on its boundary), and
+        are spread apart (no near-duplicates). They are meant for an oracle
+        that can label any row (a simulator, a lab): pass the answers to
+        :meth:`teach`. With the ``"random"`` strategy they are a uniform
+        random design in the domain.
+        See :func:`skactive.synthesis.synthesize` for the method.
+
+        Parameters
+        ----------
+        n : int, default=1
+            Number of rows.
+        bounds : dict or sequence, default=None
+            Replace the learned domain of some columns: a dict from column
+            (name or position) to ``(low, high)`` for a numeric column or a
+            list of allowed values for a categorical one, or one such entry
+            (or None) per column.
+
+        Returns
+        -------
+        X_new : DataFrame, ndarray or sparse matrix of shape (n, n_features)
+            Like the rows given to ``fit``: a DataFrame in gives a DataFrame
+            with the same columns and dtypes. Most informative first.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import make_friedman1
+        >>> from skactive import ActiveLearningRegressor
+        >>> X, y = make_friedman1(n_samples=200, random_state=0)
+        >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:30], y[:30])
+        >>> X_new = alr.synthesize(5)
+        >>> X_new.shape
+        (5, 10)
+        >>> y_new = 10 * np.sin(np.pi * X_new[:, 0] * X_new[:, 1])  # any oracle
+        >>> alr.teach(X_new, y_new).n_labeled_
+        35
+        """
+        check_is_fitted(self)
+        return synthesize(
+            self, n, bounds=bounds, random_state=self._rng(salt=self.n_labeled_ + 2)
+        )
+
     def _model_space(self, X):
         """Rows as the final regressor sees them (after a Pipeline's transforms)."""
         reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
@@ -399,6 +454,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             The refitted learner. If anything fails, it is left unchanged.
         """
         check_is_fitted(self)
+        raw_X = X
         X = self._validate_X(X, reset=False)
         y = _check_targets(y, _num_samples(X), allow_nan=False)
         X_all = concat_rows(self.X_labeled_, X)
@@ -407,6 +463,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         state = self._fit_state(
             X_all, y_all, params, self.strategy_, self.batch_selection_
         )
+        state["domain_"] = self.domain_.union(raw_X if hasattr(raw_X, "iloc") else X)
         for name, value in state.items():
             setattr(self, name, value)
         return self
@@ -585,7 +642,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _validate_X(self, X, reset):
         estimator = self._get_estimator()
-        if isinstance(estimator, Pipeline):
+        models = self.committee if isinstance(self.committee, list) else [estimator]
+        if isinstance(estimator, Pipeline) or any(
+            isinstance(model, Pipeline) for model in models
+        ):
             # The Pipeline's own steps validate raw frames (strings, NaN).
             if hasattr(X, "tocsr"):
                 X = X.tocsr()
