@@ -58,8 +58,11 @@ class LCMDSampling(BaseStrategy):
     the labeled rows, computed in blocks. Memory is :math:`O(N \cdot D)`
     (float32); no :math:`N \times N` or :math:`N \times L` matrix is formed.
 
-    The score of a row (``return_scores``) is its squared distance to the
-    nearest labeled row before the batch is chosen.
+    The score of a row (:meth:`score`, ``return_scores``) is its squared
+    distance to the nearest labeled row, with the inputs standardised and the
+    blocks scaled on the labeled rows alone, so that a row's score does not
+    depend on the other rows scored with it (streams, synthesis). The batch
+    itself uses the pool's statistics too.
 
     Parameters
     ----------
@@ -156,7 +159,7 @@ class LCMDSampling(BaseStrategy):
         scores : ndarray of shape (n_pool,)
             Higher means farther from what is labeled.
         """
-        F_pool, F_train = self.embed(learner, X_pool, random_state)
+        F_pool, F_train = self.embed(learner, X_pool, random_state, reference="labeled")
         dist, _ = _nearest_centres(F_pool, F_train)
         return dist.astype(float)
 
@@ -182,8 +185,9 @@ class LCMDSampling(BaseStrategy):
         scores : ndarray of shape (n_pool,)
             Squared distance of each row to its nearest labeled row.
         """
-        F_pool, F_train = self.embed(learner, X_pool, random_state)
-        positions, scores = lcmd_select(F_pool, F_train, n)
+        raw = self._raw_blocks(learner, X_pool, random_state)
+        positions, _ = lcmd_select(*_finish(raw, "pool"), n)
+        scores, _ = _nearest_centres(*_finish(raw, "labeled"))
         return positions, scores.astype(float)
 
     def _score_chunk(self, learner, X_chunk):  # pragma: no cover - score is overridden
@@ -191,7 +195,7 @@ class LCMDSampling(BaseStrategy):
 
     # ------------------------------------------------------------- features
 
-    def embed(self, learner, X_pool, random_state=None):
+    def embed(self, learner, X_pool, random_state=None, reference="pool"):
         """Feature vectors of the pool and of the labeled rows.
 
         Parameters
@@ -200,35 +204,63 @@ class LCMDSampling(BaseStrategy):
             Fitted learner with members (a committee or an ensemble).
         X_pool : array-like of shape (n_pool, n_features)
         random_state : RandomState instance, default=None
+        reference : {"pool", "labeled"}, default="pool"
+            Rows whose statistics standardise the inputs and scale the
+            blocks: the pool and the labeled rows (as :meth:`query` does),
+            or the labeled rows alone, so that a row's vector does not depend
+            on the other rows scored with it (as :meth:`score` does, for
+            streams and synthesis).
 
         Returns
         -------
         F_pool : ndarray of shape (n_pool, n_dims), float32
         F_train : ndarray of shape (n_labeled, n_dims), float32
         """
+        raw = self._raw_blocks(learner, X_pool, random_state, reference)
+        return _finish(raw, reference)
+
+    def _raw_blocks(self, learner, X_pool, random_state, reference="pool"):
+        """Unscaled blocks: (pool rows, labeled rows, weight, is_input) each."""
         self._validate_params()
         rng = check_random_state(random_state)
         X_train = learner.X_labeled_
-        blocks_pool, blocks_train = [], []
+        blocks = []
         if self.committee_weight > 0:
             Cp, Ct = _committee_block(
                 learner, X_pool, X_train, self.max_committee_dim, rng
             )
-            _scale_pair(Cp, Ct, self.committee_weight)
-            blocks_pool.append(Cp)
-            blocks_train.append(Ct)
+            blocks.append((Cp, Ct, self.committee_weight, None))
         if self.input_weight > 0 and self.input_features > 0:
-            Zp, Zt = _input_block(learner, X_pool, X_train, self.input_features, rng)
+            Zp, Zt, factor = _input_block(
+                learner, X_pool, X_train, self.input_features, rng, reference
+            )
             if Zp.shape[1]:
-                _scale_pair(Zp, Zt, self.input_weight)
-                blocks_pool.append(Zp)
-                blocks_train.append(Zt)
-        if not blocks_pool:
+                blocks.append((Zp, Zt, self.input_weight, factor))
+        if not blocks:
             raise ValueError(
                 "LCMDSampling needs committee_weight > 0 or input_weight > 0 "
                 "with input_features > 0; both blocks are switched off."
             )
-        return np.hstack(blocks_pool), np.hstack(blocks_train)
+        return blocks
+
+
+def _finish(blocks, reference):
+    """Standardise the input block and scale every block on ``reference`` rows."""
+    pool_parts, train_parts = [], []
+    for A, B, weight, factor in blocks:
+        A, B = A.copy(), B.copy()
+        if factor is not None:
+            ref = B if reference == "labeled" and B.shape[0] else np.vstack([A, B])
+            mean = ref.mean(axis=0)
+            std = ref.std(axis=0)
+            std[std == 0] = 1.0
+            scale = (factor / std).astype(np.float32)
+            A = (A - mean.astype(np.float32)) * scale
+            B = (B - mean.astype(np.float32)) * scale
+        _scale_pair(A, B, weight, labeled_only=reference == "labeled")
+        pool_parts.append(A)
+        train_parts.append(B)
+    return np.hstack(pool_parts), np.hstack(train_parts)
 
 
 # ---------------------------------------------------------------- features
@@ -303,21 +335,14 @@ def _sensitivity(model, M_pool, rng):
     return out
 
 
-def _input_block(learner, X_pool, X_train, n_keep, rng):
-    """Most important model-space inputs, standardised, times sqrt(importance)."""
+def _input_block(learner, X_pool, X_train, n_keep, rng, reference="pool"):
+    """Most important model-space inputs, and sqrt(importance) of each."""
     Mp, Mt = learner._model_space(X_pool), learner._model_space(X_train)
-    imp = _importances(learner, Mp, rng)
+    imp = _importances(learner, Mt if reference == "labeled" else Mp, rng)
     keep = np.argsort(-imp, kind="stable")[: min(n_keep, imp.shape[0])]
     keep = keep[imp[keep] > 0]
     Zp, Zt = _dense_columns(Mp, keep), _dense_columns(Mt, keep)
-    both = np.vstack([Zp, Zt]) if Zt.shape[0] else Zp
-    mean = both.mean(axis=0)
-    std = both.std(axis=0)
-    std[std == 0] = 1.0
-    factor = (np.sqrt(imp[keep]) / std).astype(np.float32)
-    Zp = (Zp - mean.astype(np.float32)) * factor
-    Zt = (Zt - mean.astype(np.float32)) * factor
-    return Zp, Zt
+    return Zp, Zt, np.sqrt(imp[keep])
 
 
 def _dense_columns(M, columns):
@@ -326,12 +351,16 @@ def _dense_columns(M, columns):
     return np.asarray(np.asarray(M)[:, columns], dtype=np.float32)
 
 
-def _scale_pair(A, B, weight):
-    """Scale two row blocks in place to mean squared norm ``weight`` over both."""
-    total = float(np.einsum("ij,ij->", A, A, dtype=np.float64)) + float(
-        np.einsum("ij,ij->", B, B, dtype=np.float64)
-    )
-    rows = A.shape[0] + B.shape[0]
+def _scale_pair(A, B, weight, labeled_only=False):
+    """Scale two row blocks in place to mean squared norm ``weight``.
+
+    The mean is over both blocks, or over ``B`` (the labeled rows) alone.
+    """
+    total = float(np.einsum("ij,ij->", B, B, dtype=np.float64))
+    rows = B.shape[0]
+    if not labeled_only or rows == 0:
+        total += float(np.einsum("ij,ij->", A, A, dtype=np.float64))
+        rows += A.shape[0]
     mean_sq = total / max(rows, 1)
     factor = np.sqrt(weight / mean_sq) if mean_sq > 0 else 0.0
     A *= factor

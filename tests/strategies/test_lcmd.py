@@ -270,3 +270,18 @@ def test_sparse_model_space_from_a_pipeline():
     assert hasattr(alr._model_space(frame.iloc[30:]), "tocsr")  # sparse rows
     positions = alr.query(frame.iloc[30:], n=12)
     assert len(set(positions.tolist())) == 12 and positions.max() < 90
+
+
+@pytest.mark.parametrize("estimator", [small_forest(), HistGradientBoostingRegressor()])
+def test_score_of_a_row_does_not_depend_on_the_other_rows(split, estimator):
+    X, y, X_pool, *_ = split
+    alr = ActiveLearningRegressor(estimator, strategy="lcmd", random_state=0)
+    alr.fit(X, y)
+    strategy = alr.strategy_
+    whole = strategy.score(alr, X_pool, np.random.RandomState(0))
+    part = strategy.score(alr, X_pool[:7], np.random.RandomState(0))
+    np.testing.assert_allclose(part, whole[:7], rtol=1e-4, atol=1e-6)
+    if isinstance(estimator, RandomForestRegressor):
+        # Same importances (the forest's own) in query and score: same scores.
+        _, returned = alr.query(X_pool, n=5, return_scores=True)
+        np.testing.assert_allclose(returned, whole, rtol=1e-4, atol=1e-6)
