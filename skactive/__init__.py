@@ -1,5 +1,6 @@
 """Active learning for regression, as a scikit-learn meta-estimator."""
 
+from ._cold_start import cold_start
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
 from .simulation import SimulationResult, simulate
@@ -9,6 +10,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "ActiveLearningRegressor",
     "SimulationResult",
+    "cold_start",
     "query",
     "simulate",
     "teach",

@@ -1,8 +1,13 @@
 """Strategy and batch-rule names, and turning a name into an object."""
 
+from functools import partial
+
 from sklearn.base import clone
 
 from ._batch import TopSelection
+from ._diverse import DiverseSelection
+from ._emcm import ExpectedModelChange
+from ._greedy import GreedySampling
 from ._qbc import QueryByCommittee
 from ._random import RandomSampling
 from ._uncertainty import UncertaintySampling
@@ -11,10 +16,15 @@ STRATEGIES = {
     "random": RandomSampling,
     "uncertainty": UncertaintySampling,
     "qbc": QueryByCommittee,
+    "emcm": ExpectedModelChange,
+    "gsx": partial(GreedySampling, kind="gsx"),
+    "gsy": partial(GreedySampling, kind="gsy"),
+    "igs": partial(GreedySampling, kind="igs"),
 }
 
 BATCH_SELECTIONS = {
     "top": TopSelection,
+    "diverse": DiverseSelection,
 }
 
 
