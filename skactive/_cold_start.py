@@ -1,10 +1,12 @@
 """The first batch, before any label exists: representative, diverse rows."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array
@@ -88,7 +90,10 @@ def cold_start(X_pool, n, random_state=None):
         model = MiniBatchKMeans(n_clusters=n, n_init=1, random_state=seed, batch_size=4096)
     else:
         model = KMeans(n_clusters=n, n_init=1, random_state=seed)
-    labels = model.fit_predict(Xs)
+    with warnings.catch_warnings():
+        # Fewer distinct rows than n: handled below by filling the batch.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        labels = model.fit_predict(Xs)
     centres = model.cluster_centers_
     # Distance of each row to its own centre, without an (n_pool, n) matrix.
     own = centres[labels]

@@ -53,4 +53,7 @@ def resolve_batch_selection(batch_selection, strategy):
                 f"Unknown batch_selection {batch_selection!r}; use one of "
                 f"{sorted(BATCH_SELECTIONS)} or a batch-rule object."
             ) from None
-    return clone(batch_selection)
+    rule = clone(batch_selection)
+    if hasattr(rule, "_validate_params"):
+        rule._validate_params()  # a bad knob fails at fit, not at the first query
+    return rule
