@@ -91,7 +91,8 @@ def distances_to_row(X, sq_norms, z, weights):
     One matrix-vector product over ``X`` (dense or sparse), no copy of ``X``.
     """
     zw2 = np.asarray(z, dtype=float) * weights**2
-    cross = np.asarray(X @ zw2, dtype=float).ravel()
+    # Match a float32 pool's dtype so the product never copies the pool.
+    cross = np.asarray(X @ zw2.astype(X.dtype, copy=False), dtype=float).ravel()
     sq = sq_norms + float(z @ zw2) - 2.0 * cross
     return np.sqrt(np.maximum(sq, 0.0))
 

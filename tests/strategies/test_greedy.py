@@ -157,3 +157,11 @@ def test_deterministic_and_ignores_batch_rule(data):
     ]
     np.testing.assert_array_equal(results[0], results[1])
     np.testing.assert_array_equal(results[0], results[2])
+
+
+def test_float32_pool_gives_the_same_batch(data):
+    X, y, X_pool = data
+    alr = ActiveLearningRegressor(Ridge(), strategy="gsx").fit(X, y)
+    np.testing.assert_array_equal(
+        alr.query(X_pool.astype(np.float32), n=10), alr.query(X_pool, n=10)
+    )
