@@ -1,0 +1,521 @@
+"""Label efficiency: every strategy against random sampling on an open suite.
+
+One command (from the repository root)::
+
+    nice -n 10 python benchmarks/label_efficiency.py               # main protocol, RF, 5 seeds
+    nice -n 10 python benchmarks/label_efficiency.py --learners rf hgb --protocol larger --seeds 10
+
+Flags: ``--datasets``, ``--learners`` (rf, hgb), ``--strategies`` (labels as
+printed by ``--list``), ``--seeds N`` (seeds 0..N-1), ``--protocol``
+(main: 20 initial + 10 x 20, pool <= 5,000; larger: 100 + 8 x 100, pool <=
+20,000), ``--n-jobs``, ``--report-only`` (rebuild the tables from the cache).
+
+Discipline, the same for every strategy and peer (see DESIGN.md, "Honest
+evaluation"): per seed, a test set (25 %, at most 5,000 rows) is split off
+and is never in the pool; the pool is capped; inputs are one-hot encoded and
+standardized with pool statistics, NaN imputed with the pool mean; every
+strategy starts from the same random initial labels; the oracle is the pool's
+target array, read only at queried positions; the model evaluated after
+every round is the same learner (an ``ActiveLearningRegressor`` with the
+benchmark's estimator) fit on the labels bought so far. Peers (scikit-activeml,
+modAL; the ``bench`` extra) only choose the rows; their labels are scored
+with exactly the model random sampling uses.
+
+Learners: ``rf`` is ``RandomForestRegressor(n_estimators=100)``; its spread
+comes from its trees. ``hgb`` is ``HistGradientBoostingRegressor()``, which
+has no spread of its own: strategies that need one get skactive's default,
+a committee of 5 bootstrap clones built beside the evaluated model; peers get
+a bagging committee of 5.
+
+Headline per cell: exp(mean over seeds and rounds of log RMSE - log RMSE of
+random), the RMSE ratio to random averaged over the learning curve (the
+initial point, shared by all, excluded); below 1 is better. Also: labels
+needed to reach random's final RMSE (mean curves), and the headroom: the same
+model trained on the whole pool, as the same ratio to random's curve.
+
+Finished cells (dataset x learner x protocol x strategy x seed) are cached in
+``benchmarks/.cache/`` so a re-run skips them. Results go to
+``docs/benchmarks/results/label_efficiency.{csv,md}`` and ``label_efficiency_<learner>_<protocol>.png``.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from skactive import ActiveLearningRegressor  # noqa: E402
+from skactive.datasets import (  # noqa: E402
+    REAL_DATASETS,
+    SYNTHETIC_DATASETS,
+    load_dataset,
+)
+from skactive.strategies._registry import BATCH_SELECTIONS, STRATEGIES  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / ".cache"
+OUT = ROOT / "docs" / "benchmarks" / "results"
+
+PROTOCOLS = {
+    "main": {"initial": 20, "batch": 20, "rounds": 10, "pool_cap": 5000},
+    "larger": {"initial": 100, "batch": 100, "rounds": 8, "pool_cap": 20000},
+}
+TEST_SHARE, TEST_CAP = 0.25, 5000
+COMMITTEE = 5
+
+
+def make_learner(name):
+    if name == "rf":
+        return RandomForestRegressor(n_estimators=100, n_jobs=1)
+    if name == "hgb":
+        return HistGradientBoostingRegressor()
+    raise ValueError(f"Unknown learner {name!r}; use rf or hgb.")
+
+
+# ------------------------------------------------------------------ strategies
+
+
+def skactive_strategies():
+    """Every registered strategy x batch rule, labelled ``name-rule``."""
+    out = {"random": {"strategy": "random", "batch_selection": "top"}}
+    for name in STRATEGIES:
+        if name == "random":
+            continue
+        for rule in BATCH_SELECTIONS:
+            out[f"{name}-{rule}"] = {"strategy": name, "batch_selection": rule}
+    return out
+
+
+def peer_strategies():
+    """Peers that are installed: label -> function choosing a batch."""
+    peers = {}
+    try:
+        import skactiveml  # noqa: F401
+
+        peers.update(
+            {
+                "skactiveml-qbc": _skactiveml_qbc,
+                "skactiveml-gsx": _skactiveml_gsx,
+                "skactiveml-igs": _skactiveml_igs,
+                "skactiveml-rtal": _skactiveml_rtal,
+            }
+        )
+    except ImportError:
+        pass
+    try:
+        import modAL  # noqa: F401
+
+        peers["modal-maxstd"] = _modal_max_std
+    except ImportError:
+        pass
+    return peers
+
+
+def _ensemble(learner_name, seed):
+    """A fitted-spread ensemble for peers: the forest itself, or bagged HGB."""
+    from sklearn.ensemble import BaggingRegressor
+
+    model = make_learner(learner_name)
+    if learner_name == "rf":
+        return model.set_params(random_state=seed)
+    return BaggingRegressor(model, n_estimators=COMMITTEE, random_state=seed)
+
+
+def _y_partial(y_pool, labeled):
+    y = np.full(y_pool.shape[0], np.nan)
+    y[labeled] = y_pool[labeled]  # only the labels bought so far
+    return y
+
+
+def _skactiveml_qbc(X, y_pool, labeled, n, learner_name, seed):
+    from skactiveml.pool import QueryByCommittee
+    from skactiveml.regressor import SklearnRegressor
+
+    ens = SklearnRegressor(_ensemble(learner_name, seed), random_state=seed)
+    qs = QueryByCommittee(random_state=seed)
+    return qs.query(X, _y_partial(y_pool, labeled), ensemble=ens, batch_size=n)
+
+
+def _skactiveml_gsx(X, y_pool, labeled, n, learner_name, seed):
+    from skactiveml.pool import GreedySamplingX
+
+    qs = GreedySamplingX(random_state=seed)
+    return qs.query(X, _y_partial(y_pool, labeled), batch_size=n)
+
+
+def _skactiveml_igs(X, y_pool, labeled, n, learner_name, seed):
+    from skactiveml.pool import GreedySamplingTarget
+    from skactiveml.regressor import SklearnRegressor
+
+    reg = SklearnRegressor(make_learner(learner_name), random_state=seed)
+    qs = GreedySamplingTarget(method="GSi", random_state=seed)
+    return qs.query(X, _y_partial(y_pool, labeled), reg=reg, batch_size=n)
+
+
+def _skactiveml_rtal(X, y_pool, labeled, n, learner_name, seed):
+    from skactiveml.pool import RegressionTreeBasedAL
+    from skactiveml.regressor import SklearnRegressor
+    from sklearn.tree import DecisionTreeRegressor
+
+    # RT-AL needs a single regression tree with leaves of >= 2 rows.
+    reg = SklearnRegressor(DecisionTreeRegressor(min_samples_leaf=5), random_state=seed)
+    qs = RegressionTreeBasedAL(random_state=seed)
+    return qs.query(X, _y_partial(y_pool, labeled), reg=reg, batch_size=n)
+
+
+def _modal_max_std(X, y_pool, labeled, n, learner_name, seed):
+    from modAL.disagreement import max_std_sampling
+    from modAL.models import ActiveLearner, CommitteeRegressor
+
+    rng = np.random.RandomState(seed + len(labeled))
+    members = []
+    for _ in range(COMMITTEE):
+        boot = labeled[rng.randint(len(labeled), size=len(labeled))]
+        model = make_learner(learner_name).set_params(random_state=rng.randint(2**31 - 1))
+        members.append(ActiveLearner(estimator=model, X_training=X[boot],
+                                     y_training=y_pool[boot]))
+    committee = CommitteeRegressor(learner_list=members, query_strategy=max_std_sampling)
+    unlabeled = np.setdiff1d(np.arange(X.shape[0]), labeled)
+    picked, _ = committee.query(X[unlabeled], n_instances=n)
+    return unlabeled[np.asarray(picked)]
+
+
+# ------------------------------------------------------------------------ data
+
+
+def prepare(dataset, protocol, seed):
+    """Split, cap, encode and standardize one data set for one seed."""
+    X, y = load_dataset(dataset)
+    X = pd.get_dummies(X, dummy_na=False, dtype=float)
+    X = X.to_numpy(dtype=float)
+    y = y.to_numpy(dtype=float)
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(y.shape[0])
+    n_test = min(int(round(TEST_SHARE * y.shape[0])), TEST_CAP)
+    test, pool = order[:n_test], order[n_test:]
+    pool = pool[: PROTOCOLS[protocol]["pool_cap"]]
+    X_pool, X_test = X[pool], X[test]
+    mean = np.nanmean(X_pool, axis=0)
+    mean = np.where(np.isnan(mean), 0.0, mean)
+    std = np.nanstd(X_pool, axis=0)
+    std = np.where((std > 0) & np.isfinite(std), std, 1.0)
+    X_pool = np.nan_to_num((X_pool - mean) / std, nan=0.0)
+    X_test = np.nan_to_num((X_test - mean) / std, nan=0.0)
+    return X_pool, y[pool], X_test, y[test]
+
+
+def _rmse_mae(model, X_test, y_test):
+    residual = model.predict(X_test) - y_test
+    return float(np.sqrt(np.mean(residual**2))), float(np.mean(np.abs(residual)))
+
+
+def run_cell(dataset, learner_name, protocol, strategy, seed, data):
+    """One learning curve: returns {'n_labels', 'rmse', 'mae', 'seconds'}."""
+    X_pool, y_pool, X_test, y_test = data
+    spec = PROTOCOLS[protocol]
+    started = time.perf_counter()
+    start = np.random.RandomState(seed).choice(
+        y_pool.shape[0], spec["initial"], replace=False
+    )
+    template = make_learner(learner_name)
+    if strategy == "full-pool":
+        model = ActiveLearningRegressor(template, strategy="random", random_state=seed)
+        model.fit(X_pool, y_pool)
+        rmse, mae = _rmse_mae(model, X_test, y_test)
+        return {"n_labels": [int(y_pool.shape[0])], "rmse": [rmse], "mae": [mae],
+                "seconds": time.perf_counter() - started}
+    n_queries = spec["batch"] * spec["rounds"]
+    ours = skactive_strategies()
+    if strategy in ours:
+        model = ActiveLearningRegressor(template, random_state=seed, **ours[strategy])
+        model.fit(X_pool[start], y_pool[start])
+        first = _rmse_mae(model, X_test, y_test)
+        rest = np.setdiff1d(np.arange(y_pool.shape[0]), start)
+        # The oracle is the pool's target array, read only where queried.
+        model.learn(X_pool[rest], y_pool[rest], n_queries=n_queries,
+                    batch_size=spec["batch"], X_val=X_test, y_val=y_test)
+        n_labels = [spec["initial"]] + [r["n_labels"] for r in model.history_]
+        rmse = [first[0]] + [r["val_rmse"] for r in model.history_]
+        mae = [first[1]] + [r["val_mae"] for r in model.history_]
+    else:
+        choose = peer_strategies()[strategy]
+        # Scored with exactly the model random sampling uses.
+        model = ActiveLearningRegressor(template, strategy="random", random_state=seed)
+        model.fit(X_pool[start], y_pool[start])
+        labeled = np.array(start)
+        n_labels, rmse, mae = [spec["initial"]], [], []
+        first = _rmse_mae(model, X_test, y_test)
+        rmse.append(first[0]), mae.append(first[1])
+        for _ in range(spec["rounds"]):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                picked = np.asarray(
+                    choose(X_pool, y_pool, labeled, spec["batch"], learner_name, seed),
+                    dtype=int,
+                ).ravel()
+            if np.intersect1d(picked, labeled).size or np.unique(picked).size != picked.size:
+                raise RuntimeError(f"{strategy} queried a labeled or repeated row")
+            model.teach(X_pool[picked], y_pool[picked])
+            labeled = np.concatenate([labeled, picked])
+            n_labels.append(int(labeled.size))
+            score = _rmse_mae(model, X_test, y_test)
+            rmse.append(score[0]), mae.append(score[1])
+    return {"n_labels": [int(v) for v in n_labels], "rmse": rmse, "mae": mae,
+            "seconds": time.perf_counter() - started}
+
+
+def _cache_path(dataset, learner, protocol, strategy, seed):
+    return CACHE / protocol / learner / dataset / strategy / f"seed{seed}.json"
+
+
+def _run_group(dataset, learner, protocol, seed, strategies):
+    """All missing cells of one data set x learner x protocol x seed."""
+    todo = [s for s in strategies
+            if not _cache_path(dataset, learner, protocol, s, seed).exists()]
+    if not todo:
+        return []
+    data = prepare(dataset, protocol, seed)
+    spec = PROTOCOLS[protocol]
+    needed = spec["initial"] + spec["batch"] * spec["rounds"]
+    done = []
+    for strategy in todo:
+        path = _cache_path(dataset, learner, protocol, strategy, seed)
+        if data[1].shape[0] < needed + spec["batch"]:
+            result = {"skipped": f"pool of {data[1].shape[0]} rows < {needed} labels"}
+        else:
+            try:
+                result = run_cell(dataset, learner, protocol, strategy, seed, data)
+            except Exception as exc:  # a peer's failure is recorded, not fatal
+                result = {"error": f"{type(exc).__name__}: {exc}"}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(result))
+        os.replace(tmp, path)
+        done.append((dataset, learner, protocol, strategy, seed,
+                     result.get("seconds", result.get("error", result.get("skipped")))))
+    return done
+
+
+# --------------------------------------------------------------------- report
+
+
+def _load(dataset, learner, protocol, strategy, seeds):
+    curves = []
+    for seed in seeds:
+        path = _cache_path(dataset, learner, protocol, strategy, seed)
+        if not path.exists():
+            return None
+        cell = json.loads(path.read_text())
+        if "rmse" not in cell:
+            return cell
+        curves.append(cell)
+    return curves
+
+
+def summarize(datasets, learners, protocol, strategies, seeds):
+    """One row per data set x learner x strategy with every seed finished."""
+    rows = []
+    for learner in learners:
+        for dataset in datasets:
+            base = _load(dataset, learner, protocol, "random", seeds)
+            full = _load(dataset, learner, protocol, "full-pool", seeds)
+            if not isinstance(base, list):
+                continue
+            base_log = np.array([np.log(c["rmse"][1:]) for c in base])
+            base_mean = np.mean([c["rmse"] for c in base], axis=0)
+            headroom = np.nan
+            if isinstance(full, list):
+                full_log = np.array([np.log(c["rmse"][0]) for c in full])
+                headroom = float(np.exp(np.mean(full_log[:, None] - base_log)))
+            for strategy in strategies:
+                own = _load(dataset, learner, protocol, strategy, seeds)
+                if not isinstance(own, list):
+                    continue
+                own_log = np.array([np.log(c["rmse"][1:]) for c in own])
+                mean_curve = np.mean([c["rmse"] for c in own], axis=0)
+                n_labels = np.array(own[0]["n_labels"])
+                reached = n_labels[mean_curve <= base_mean[-1]]
+                rows.append({
+                    "protocol": protocol,
+                    "learner": learner,
+                    "dataset": dataset,
+                    "suite": "real" if dataset in REAL_DATASETS else "synthetic",
+                    "strategy": strategy,
+                    "rmse_ratio": float(np.exp(np.mean(own_log - base_log))),
+                    "labels_to_random_final": float(reached.min()) if reached.size else np.nan,
+                    "random_final_labels": int(n_labels[-1]),
+                    "final_rmse": float(mean_curve[-1]),
+                    "headroom": headroom,
+                    "n_seeds": len(own),
+                    "seconds_per_run": float(np.mean([c["seconds"] for c in own])),
+                })
+    return pd.DataFrame(rows)
+
+
+def _md_table(frame, integer=False):
+    frame = frame.copy()
+    cols = [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join([frame.index.name or ""] + cols) + " |",
+             "|" + "---|" * (len(cols) + 1)]
+    for idx in frame.index:
+        cells = []
+        for col in frame.columns:
+            v = frame.at[idx, col]
+            if pd.api.types.is_integer_dtype(frame[col]):
+                cells.append(str(int(v)))
+            elif isinstance(v, (float, np.floating)):
+                fmt = "{:.0f}" if integer else "{:.3f}"
+                cells.append("" if np.isnan(v) else fmt.format(v))
+            else:
+                cells.append(str(v))
+        lines.append("| " + " | ".join([str(idx)] + cells) + " |")
+    return "\n".join(lines)
+
+
+def write_report(table, command, seeds):
+    OUT.mkdir(parents=True, exist_ok=True)
+    csv_path = OUT / "label_efficiency.csv"
+    if csv_path.exists():  # keep rows of other learners/protocols from earlier runs
+        old = pd.read_csv(csv_path)
+        keys = ["protocol", "learner", "dataset", "strategy"]
+        fresh = set(map(tuple, table[keys].astype(str).to_numpy()))
+        old = old[[tuple(k) not in fresh for k in old[keys].astype(str).to_numpy()]]
+        table = pd.concat([old, table], ignore_index=True)
+    table = table.sort_values(["protocol", "learner", "suite", "dataset", "strategy"])
+    table.to_csv(csv_path, index=False, float_format="%.4f")
+    parts = [
+        "# Label efficiency against random sampling",
+        "",
+        f"Generated by `{command}`.",
+        "Cell: exp(mean over seeds and rounds of log RMSE − log RMSE of random); "
+        "below 1 is better. `headroom`: the same model trained on the whole pool, "
+        "as that ratio. `lost`: real data sets with ratio > 1.02.",
+    ]
+    for (protocol, learner), block in table.groupby(["protocol", "learner"]):
+        spec = PROTOCOLS[protocol]
+        parts += ["", f"## {learner}, protocol {protocol} "
+                  f"({spec['initial']} initial + {spec['rounds']} x {spec['batch']}, "
+                  f"pool <= {spec['pool_cap']}, seeds: {int(block['n_seeds'].max())})", ""]
+        real = block[block["suite"] == "real"]
+        summary = real.groupby("strategy").agg(
+            median_ratio=("rmse_ratio", "median"),
+            geomean_ratio=("rmse_ratio", lambda r: float(np.exp(np.log(r).mean()))),
+            lost=("rmse_ratio", lambda r: int((r > 1.02).sum())),
+            datasets=("rmse_ratio", "size"),
+        ).sort_values("median_ratio")
+        summary.index.name = "strategy (real suite)"
+        parts += [_md_table(summary), ""]
+        for suite in ("real", "synthetic"):
+            sub = block[block["suite"] == suite]
+            if sub.empty:
+                continue
+            wide = sub.pivot(index="strategy", columns="dataset", values="rmse_ratio")
+            head = sub.groupby("dataset")["headroom"].first()
+            wide.loc["(headroom: whole pool)"] = head
+            wide.index.name = f"ratio to random ({suite})"
+            parts += [_md_table(wide), ""]
+            labels = sub.pivot(index="strategy", columns="dataset",
+                               values="labels_to_random_final")
+            labels.index.name = (f"labels to random's final RMSE ({suite}; of "
+                                 f"{int(sub['random_final_labels'].max())}; blank: never)")
+            parts += [_md_table(labels, integer=True), ""]
+    (OUT / "label_efficiency.md").write_text("\n".join(parts) + "\n")
+    _plot(table)
+    return table
+
+
+def _plot(table):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing: no plot (pip install 'skactive[bench]')")
+        return
+    for (protocol, learner), block in table.groupby(["protocol", "learner"]):
+        order = (block[block["suite"] == "real"].groupby("strategy")["rmse_ratio"]
+                 .median().sort_values().index.tolist())
+        order += [s for s in block["strategy"].unique() if s not in order]
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.5))
+        datasets = sorted(block["dataset"].unique())
+        cmap = plt.get_cmap("tab20")
+        for k, dataset in enumerate(datasets):
+            sub = block[block["dataset"] == dataset].set_index("strategy")
+            ys = [order.index(s) + (k - len(datasets) / 2) * 0.03 for s in sub.index]
+            ax.scatter(sub["rmse_ratio"], ys, s=18, color=cmap(k % 20), label=dataset,
+                       marker="o" if sub["suite"].iloc[0] == "real" else "x")
+        med = block[block["suite"] == "real"].groupby("strategy")["rmse_ratio"].median()
+        ax.scatter([med.get(s, np.nan) for s in order], range(len(order)), marker="|",
+                   s=300, color="black", label="median (real)")
+        ax.axvline(1.0, color="grey", lw=1)
+        ax.axvspan(0.98, 1.02, color="grey", alpha=0.15)
+        ax.set_yticks(range(len(order)), order)
+        ax.invert_yaxis()
+        ax.set_xlabel("RMSE ratio to random over the curve (below 1 is better)")
+        ax.set_title(f"Label efficiency: {learner}, protocol {protocol}")
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        fig.tight_layout()
+        fig.savefig(OUT / f"label_efficiency_{learner}_{protocol}.png", dpi=110)
+        plt.close(fig)
+
+
+# ----------------------------------------------------------------------- main
+
+
+def main(argv=None):
+    all_strategies = {**skactive_strategies(), **peer_strategies()}
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", nargs="+",
+                        default=list(REAL_DATASETS) + list(SYNTHETIC_DATASETS))
+    parser.add_argument("--learners", nargs="+", default=["rf"], choices=["rf", "hgb"])
+    parser.add_argument("--strategies", nargs="+", default=list(all_strategies))
+    parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
+    parser.add_argument("--protocol", default="main", choices=sorted(PROTOCOLS))
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--list", action="store_true", help="print strategy labels")
+    args = parser.parse_args(argv)
+    if args.list:
+        print("\n".join(all_strategies))
+        return 0
+    unknown = sorted(set(args.strategies) - set(all_strategies))
+    if unknown:
+        parser.error(f"unknown strategies {unknown}; known: {sorted(all_strategies)}")
+    strategies = list(dict.fromkeys(["random", *args.strategies]))
+    seeds = list(range(args.seeds))
+    if not args.report_only:
+        from joblib import Parallel, delayed
+
+        groups = [(d, lrn, s) for s in seeds for lrn in args.learners for d in args.datasets]
+        started = time.perf_counter()
+        jobs = Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
+            delayed(_run_group)(d, lrn, args.protocol, s, strategies + ["full-pool"])
+            for d, lrn, s in groups
+        )
+        for k, done in enumerate(jobs, 1):
+            for cell in done:
+                print(f"[{k}/{len(groups)} {time.perf_counter() - started:6.0f}s] "
+                      + " ".join(map(str, cell)), flush=True)
+    table = summarize(args.datasets, args.learners, args.protocol, strategies, seeds)
+    if table.empty:
+        print("No finished cells yet.")
+        return 1
+    command = "python benchmarks/label_efficiency.py " + " ".join(
+        argv if argv is not None else sys.argv[1:])
+    write_report(table, command.strip(), seeds)
+    print((OUT / "label_efficiency.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
