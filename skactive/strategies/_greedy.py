@@ -85,24 +85,30 @@ def sq_row_norms(X, weights):
     return out
 
 
-def distances_to_row(X, sq_norms, z, weights):
-    """Scaled Euclidean distance of every row of ``X`` to one dense row ``z``.
+def sq_distances_to_row(X, sq_norms, z, weights):
+    """Squared scaled Euclidean distance of every row of ``X`` to one dense row ``z``.
 
-    One matrix-vector product over ``X`` (dense or sparse), no copy of ``X``.
+    One matrix-vector product over ``X`` (dense or sparse, no copy of ``X``)
+    and in-place vector updates. Values within rounding of 0 may be
+    slightly negative; callers clip once at the end.
     """
     zw2 = np.asarray(z, dtype=float) * weights**2
     # Match a float32 pool's dtype so the product never copies the pool.
-    cross = np.asarray(X @ zw2.astype(X.dtype, copy=False), dtype=float).ravel()
-    sq = sq_norms + float(z @ zw2) - 2.0 * cross
-    return np.sqrt(np.maximum(sq, 0.0))
+    out = np.asarray(X @ zw2.astype(X.dtype, copy=False), dtype=float).ravel()
+    out *= -2.0
+    out += sq_norms
+    out += float(z @ zw2)
+    return out
 
 
-def min_distances(X, Z, weights, pair_factor=None, chunk_rows=None):
-    """For each row of ``X``: min over rows ``m`` of ``Z`` of ``dist(x, z_m) * w(x, m)``.
+def min_sq_distances(X, Z, weights, pair_factor=None, chunk_rows=None):
+    """For each row of ``X``: min over rows ``m`` of ``Z`` of ``dist(x, z_m)^2 * w(x, m)``.
 
     Blocks of rows of ``X`` and ``Z`` are combined so that no more than
     about ``_BLOCK_ENTRIES`` distances exist at once; neither an
-    ``n_X x n_Z`` matrix nor a dense copy of ``X`` is ever built.
+    ``n_X x n_Z`` matrix nor a dense copy of ``X`` is ever built. Squared
+    distances, clipped at 0 once at the end (clipping commutes with the
+    minimum), save a square root per pair.
 
     Parameters
     ----------
@@ -111,8 +117,9 @@ def min_distances(X, Z, weights, pair_factor=None, chunk_rows=None):
     weights : ndarray of shape (d,)
         Per-feature factors (1 / scale).
     pair_factor : callable, default=None
-        ``pair_factor(rows, cols)`` returns a (len(rows), len(cols)) array
-        that multiplies the distances before the minimum (iGS).
+        ``pair_factor(rows, cols)`` returns a non-negative
+        (len(rows), len(cols)) array that multiplies the squared distances
+        before the minimum (iGS: the squared output differences).
     """
     n, m = X.shape[0], Z.shape[0]
     out = np.full(n, np.inf)
@@ -125,12 +132,19 @@ def min_distances(X, Z, weights, pair_factor=None, chunk_rows=None):
         z_sq = np.einsum("ij,ij->i", Zs, Zs)
         for rows in gen_batches(n, x_block):
             Xs = scaled_rows(X[rows], weights)
-            sq = np.einsum("ij,ij->i", Xs, Xs)[:, None] + z_sq[None, :] - 2.0 * (Xs @ Zs.T)
-            dist = np.sqrt(np.maximum(sq, 0.0))
+            sq = Xs @ Zs.T
+            sq *= -2.0
+            sq += np.einsum("ij,ij->i", Xs, Xs)[:, None]
+            sq += z_sq[None, :]
             if pair_factor is not None:
-                dist *= pair_factor(rows, cols)
-            np.minimum(out[rows], dist.min(axis=1), out=out[rows])
-    return out
+                sq *= pair_factor(rows, cols)
+            np.minimum(out[rows], sq.min(axis=1), out=out[rows])
+    return np.maximum(out, 0.0, out=out)
+
+
+def min_distances(X, Z, weights):
+    """For each row of ``X``: the distance to the nearest row of ``Z``."""
+    return np.sqrt(min_sq_distances(X, Z, weights))
 
 
 def min_abs_differences(values, targets):
@@ -152,6 +166,19 @@ def mean_prediction(learner, X):
         else:
             parts.append(np.asarray(learner.estimator_.predict(chunk), dtype=float))
     return np.concatenate(parts) if parts else np.empty(0)
+
+
+def _sq_diff(a, b):
+    diff = np.subtract.outer(a, b)
+    diff *= diff
+    return diff
+
+
+def _as_distance(kind, state):
+    """Scores from the running state (a square root for gsx and igs)."""
+    if kind == "gsy":
+        return state
+    return np.sqrt(np.maximum(state, 0.0))
 
 
 class GreedySampling(BaseStrategy):
@@ -234,18 +261,15 @@ class GreedySampling(BaseStrategy):
         if self.kind in ("gsy", "igs"):
             pred = mean_prediction(learner, X_pool)
         y_lab = np.asarray(learner.y_labeled_, dtype=float)
+        # Running state: squared distances for gsx and igs (the ranking is the
+        # same, and no square root is taken per pick), plain ones for gsy.
         if self.kind == "gsx":
-            current = min_distances(pool, labeled, weights)
+            current = min_sq_distances(pool, labeled, weights)
         elif self.kind == "gsy":
             current = min_abs_differences(pred, y_lab)
         else:
-            current = min_distances(
-                pool,
-                labeled,
-                weights,
-                pair_factor=lambda rows, cols: np.abs(
-                    pred[rows][:, None] - y_lab[cols][None, :]
-                ),
+            current = min_sq_distances(
+                pool, labeled, weights, pair_factor=lambda rows, cols: _sq_diff(pred[rows], y_lab[cols])
             )
         return pool, weights, pred, current
 
@@ -264,7 +288,7 @@ class GreedySampling(BaseStrategy):
         -------
         scores : ndarray of shape (n_pool,)
         """
-        return self._prepare(learner, X_pool)[3]
+        return _as_distance(self.kind, self._prepare(learner, X_pool)[3])
 
     def query(self, learner, X_pool, n, batch_selection=None, random_state=None):
         """Pick ``n`` rows greedily, updating the running minima after each pick.
@@ -289,9 +313,10 @@ class GreedySampling(BaseStrategy):
             Distances before the first pick.
         """
         pool, weights, pred, current = self._prepare(learner, X_pool)
-        scores = current.copy()
+        scores = _as_distance(self.kind, current.copy())
         sq_norms = sq_row_norms(pool, weights) if pool is not None else None
         positions = np.empty(n, dtype=np.intp)
+        ones = np.ones_like(weights) if weights is not None else None
         for j in range(n):
             best = int(np.argmax(current))
             positions[j] = best
@@ -300,10 +325,12 @@ class GreedySampling(BaseStrategy):
             if self.kind == "gsy":
                 update = np.abs(pred - pred[best])
             else:
-                z = scaled_rows(pool[best : best + 1], np.ones_like(weights)).ravel()
-                update = distances_to_row(pool, sq_norms, z, weights)
+                z = scaled_rows(pool[best : best + 1], ones).ravel()
+                update = sq_distances_to_row(pool, sq_norms, z, weights)
                 if self.kind == "igs":
-                    update *= np.abs(pred - pred[best])
+                    diff = pred - pred[best]
+                    diff *= diff
+                    update *= diff
             np.minimum(current, update, out=current)
             current[positions[: j + 1]] = -np.inf
         return positions, scores
