@@ -47,8 +47,15 @@ strategies = {
     "emcm (diverse)": {"strategy": "emcm", "batch_selection": "diverse"},
 }
 result = simulate(
-    learner, X, y, strategies=strategies, budget=60, initial_size=10,
-    batch_size=5, n_repeats=5, random_state=0,
+    learner,
+    X,
+    y,
+    strategies=strategies,
+    budget=60,
+    initial_size=10,
+    batch_size=5,
+    n_repeats=5,
+    random_state=0,
 )
 print(result.summary().round(3))
 
@@ -58,8 +65,15 @@ print(result.summary().round(3))
 mean = result.curves.groupby(["strategy", "n_labels"])["rmse"].mean().unstack(0)
 fig, ax = plt.subplots(figsize=(6.5, 4))
 for name in strategies:
-    ax.plot(mean.index, mean[name], marker="o", ms=3, label=name,
-            lw=2.5 if name == "random" else 1.5, color="k" if name == "random" else None)
+    ax.plot(
+        mean.index,
+        mean[name],
+        marker="o",
+        ms=3,
+        label=name,
+        lw=2.5 if name == "random" else 1.5,
+        color="k" if name == "random" else None,
+    )
 ax.set_xlabel("labels")
 ax.set_ylabel("test RMSE (mean of 5 repeats)")
 ax.set_yscale("log")

@@ -39,8 +39,15 @@ strategies = {
     "uncertainty (diverse)": {"strategy": "uncertainty", "batch_selection": "diverse"},
 }
 result = simulate(
-    learner, X, y, strategies=strategies, budget=100, initial_size=20,
-    batch_size=10, n_repeats=3, random_state=0,
+    learner,
+    X,
+    y,
+    strategies=strategies,
+    budget=100,
+    initial_size=20,
+    batch_size=10,
+    n_repeats=3,
+    random_state=0,
 )
 print(result.summary().round(3))
 
@@ -50,8 +57,15 @@ print(result.summary().round(3))
 mean = result.curves.groupby(["strategy", "n_labels"])["rmse"].mean().unstack(0)
 fig, ax = plt.subplots(figsize=(6.5, 4))
 for name in strategies:
-    ax.plot(mean.index, mean[name], marker="o", ms=3, label=name,
-            lw=2.5 if name == "random" else 1.5, color="k" if name == "random" else None)
+    ax.plot(
+        mean.index,
+        mean[name],
+        marker="o",
+        ms=3,
+        label=name,
+        lw=2.5 if name == "random" else 1.5,
+        color="k" if name == "random" else None,
+    )
 ax.set_xlabel("labels")
 ax.set_ylabel("test RMSE (mean of 3 repeats)")
 ax.set_title("Friedman #1, random forest, batches of 10")

@@ -87,7 +87,9 @@ def cold_start(X_pool, n, random_state=None):
     Xs = X.multiply(weights[None, :]).tocsr() if sp.issparse(X) else X * weights
     seed = rng.randint(2**31 - 1)
     if n_pool > _FULL_KMEANS_ROWS:
-        model = MiniBatchKMeans(n_clusters=n, n_init=1, random_state=seed, batch_size=4096)
+        model = MiniBatchKMeans(
+            n_clusters=n, n_init=1, random_state=seed, batch_size=4096
+        )
     else:
         model = KMeans(n_clusters=n, n_init=1, random_state=seed)
     with warnings.catch_warnings():
@@ -121,12 +123,16 @@ def _fill_farthest(Xs, picked, n):
     nearest = np.full(Xs.shape[0], np.inf)
     ones = np.ones(Xs.shape[1])
     for position in picked:
-        nearest = np.minimum(nearest, _distances(Xs, scaled_rows(Xs[position : position + 1], ones)))
+        nearest = np.minimum(
+            nearest, _distances(Xs, scaled_rows(Xs[position : position + 1], ones))
+        )
     nearest[picked] = -np.inf
     while len(picked) < n:
         best = int(np.argmax(nearest))
         picked.append(best)
-        nearest = np.minimum(nearest, _distances(Xs, scaled_rows(Xs[best : best + 1], ones)))
+        nearest = np.minimum(
+            nearest, _distances(Xs, scaled_rows(Xs[best : best + 1], ones))
+        )
         nearest[picked] = -np.inf
     return np.asarray(picked)
 

@@ -41,7 +41,9 @@ def test_dataframe_and_sparse_match_array():
     X, _ = make_friedman1(n_samples=200, random_state=1)
     frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(10)])
     expected = skactive.cold_start(X, 7, random_state=0)
-    np.testing.assert_array_equal(skactive.cold_start(frame, 7, random_state=0), expected)
+    np.testing.assert_array_equal(
+        skactive.cold_start(frame, 7, random_state=0), expected
+    )
     sparse = skactive.cold_start(sp.csr_matrix(X), 7, random_state=0)
     assert len(np.unique(sparse)) == 7
 

@@ -269,7 +269,10 @@ class GreedySampling(BaseStrategy):
             current = min_abs_differences(pred, y_lab)
         else:
             current = min_sq_distances(
-                pool, labeled, weights, pair_factor=lambda rows, cols: _sq_diff(pred[rows], y_lab[cols])
+                pool,
+                labeled,
+                weights,
+                pair_factor=lambda rows, cols: _sq_diff(pred[rows], y_lab[cols]),
             )
         return pool, weights, pred, current
 

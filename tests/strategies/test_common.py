@@ -66,9 +66,7 @@ def test_scores_and_positions(pool, strategy, model, batch):
     assert positions.min() >= 0 and positions.max() < len(X_pool)
     assert scores[positions[0]] == scores.max()  # every rule starts with the best
     if ordered_by_score(alr):
-        np.testing.assert_array_equal(
-            scores[positions], np.sort(scores)[::-1][:8]
-        )
+        np.testing.assert_array_equal(scores[positions], np.sort(scores)[::-1][:8])
 
 
 @pytest.mark.parametrize("strategy, model, batch", CASES)
@@ -122,7 +120,9 @@ def test_clone_and_pickle_keep_behaviour(pool, strategy, model, batch):
     X, y, X_pool, _ = pool
     alr = make_learner(strategy, model, batch).fit(X, y)
     expected = alr.query(X_pool, n=6)
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(alr)).query(X_pool, n=6), expected)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(alr)).query(X_pool, n=6), expected
+    )
     np.testing.assert_array_equal(clone(alr).fit(X, y).query(X_pool, n=6), expected)
 
 

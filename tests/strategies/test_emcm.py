@@ -37,7 +37,11 @@ def test_equals_one_gradient_step_reference(data):
     X, y, X_pool = data
     eta = 0.01
     sgd = SGDRegressor(
-        learning_rate="constant", eta0=eta, penalty=None, max_iter=50, tol=None,
+        learning_rate="constant",
+        eta0=eta,
+        penalty=None,
+        max_iter=50,
+        tol=None,
         random_state=0,
     )
     alr = ActiveLearningRegressor(
@@ -164,6 +168,8 @@ def test_bad_feature_map_raises(data):
 
 def test_n_members_is_tunable(data):
     X, y, X_pool = data
-    alr = ActiveLearningRegressor(Ridge(), strategy=ExpectedModelChange(), random_state=0)
+    alr = ActiveLearningRegressor(
+        Ridge(), strategy=ExpectedModelChange(), random_state=0
+    )
     alr.set_params(strategy__n_members=7).fit(X, y)
     assert len(alr.committee_) == 7

@@ -11,8 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearningRegressor
-from skactive.strategies import GreedySampling
-from skactive.strategies import _greedy
+from skactive.strategies import GreedySampling, _greedy
 
 
 @pytest.fixture
@@ -126,7 +125,13 @@ def test_pipeline_distances_in_model_space(data):
     ).fit(X, y)
     scaler = alr.estimator_[0]
     expected = reference_greedy(
-        "gsx", scaler.transform(X), y, scaler.transform(X_pool), np.zeros(len(X_pool)), 5, 1.0
+        "gsx",
+        scaler.transform(X),
+        y,
+        scaler.transform(X_pool),
+        np.zeros(len(X_pool)),
+        5,
+        1.0,
     )
     np.testing.assert_array_equal(alr.query(X_pool, n=5), expected)
 
@@ -137,14 +142,18 @@ def test_kind_is_tunable_and_validated(data):
     yy = np.r_[y, np.full(60, np.nan)]
     _, y_full = make_friedman1(n_samples=190, noise=0.5, random_state=1)
     search = GridSearchCV(
-        ActiveLearningRegressor(Ridge(), strategy=GreedySampling(), budget=15, initial_size=5),
+        ActiveLearningRegressor(
+            Ridge(), strategy=GreedySampling(), budget=15, initial_size=5
+        ),
         {"strategy__kind": ["gsx", "igs"]},
         cv=2,
     )
     search.fit(X_pool[:100], y_full[30:130])
     assert search.best_params_["strategy__kind"] in {"gsx", "igs"}
     with pytest.raises(ValueError, match="kind"):
-        ActiveLearningRegressor(Ridge(), strategy=GreedySampling(kind="gsz")).fit(Xy, yy)
+        ActiveLearningRegressor(Ridge(), strategy=GreedySampling(kind="gsz")).fit(
+            Xy, yy
+        )
 
 
 def test_deterministic_and_ignores_batch_rule(data):
