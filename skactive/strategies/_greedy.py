@@ -13,6 +13,11 @@ from ._base import BaseStrategy
 # Keep one block of pairwise distances under this many float64 entries.
 _BLOCK_ENTRIES = 4 * 2**20
 
+# Rows kept as candidates between full passes over the pool in greedy picks.
+_SHORTLIST = 4096
+# Rows brought up to date at once in a lazy greedy step, at first.
+_FIRST_BLOCK = 64
+
 
 def as_model_matrix(X):
     """A 2-d float array or CSR matrix, without copying a float64 array."""
@@ -41,12 +46,16 @@ def feature_scales(*blocks):
     count, mean, m2 = 0, None, None
     for X in blocks:
         n_rows = X.shape[0]
-        for rows in gen_batches(n_rows, max(1024, _BLOCK_ENTRIES // max(X.shape[1], 1))):
+        for rows in gen_batches(
+            n_rows, max(1024, _BLOCK_ENTRIES // max(X.shape[1], 1))
+        ):
             chunk = X[rows]
             k = chunk.shape[0]
             if sp.issparse(chunk):
                 c_mean = np.asarray(chunk.mean(axis=0), dtype=float).ravel()
-                c_sq = np.asarray(chunk.multiply(chunk).mean(axis=0), dtype=float).ravel()
+                c_sq = np.asarray(
+                    chunk.multiply(chunk).mean(axis=0), dtype=float
+                ).ravel()
                 c_m2 = np.maximum(c_sq - c_mean**2, 0.0) * k
             else:
                 chunk = np.asarray(chunk, dtype=float)
@@ -75,7 +84,9 @@ def sq_row_norms(X, weights):
     """``||x * weights||^2`` of each row, in chunks."""
     out = np.empty(X.shape[0])
     w2 = weights**2
-    for rows in gen_batches(X.shape[0], max(1024, _BLOCK_ENTRIES // max(X.shape[1], 1))):
+    for rows in gen_batches(
+        X.shape[0], max(1024, _BLOCK_ENTRIES // max(X.shape[1], 1))
+    ):
         chunk = X[rows]
         if sp.issparse(chunk):
             out[rows] = np.asarray(chunk.multiply(chunk) @ w2, dtype=float).ravel()
@@ -168,6 +179,16 @@ def mean_prediction(learner, X):
     return np.concatenate(parts) if parts else np.empty(0)
 
 
+def _top_rows(values, k):
+    """Positions of the ``k`` largest ``values`` (any order), and the largest
+    value left out (-inf when nothing is left out)."""
+    n = values.shape[0]
+    if k >= n:
+        return np.arange(n), -np.inf
+    part = np.argpartition(values, n - k - 1)
+    return part[n - k :], values[part[n - k - 1]]
+
+
 def _sq_diff(a, b):
     diff = np.subtract.outer(a, b)
     diff *= diff
@@ -194,11 +215,16 @@ class GreedySampling(BaseStrategy):
 
     A batch is built greedily: after each pick the chosen row joins the
     reference set (with its prediction ``f(x)`` standing in for its unknown
-    target) and every pool row's running minimum is updated with that one
-    row. Memory is O(N) (one running-minimum vector); each pick costs one
-    pass over the pool (O(N·d)); the first minimum over the labeled rows is
-    computed in blocks, never as an N × n_labeled matrix, and a sparse pool
-    is never densified whole.
+    target) and the pool rows' running minima take that row into account.
+    The minima are updated lazily (as in lazy greedy k-center): a stored
+    minimum can only fall, so it bounds the exact value from above, and only
+    the rows whose bound could still beat the best exact value are brought
+    up to date, best bounds first, in small blocks. The pick is exactly the
+    one the plain greedy loop makes (ties aside), at a cost per pick of a
+    partial sort of a shortlist instead of distances to the whole pool.
+    Memory is O(N) (the minima and a counter per row); the first minimum
+    over the labeled rows is computed in blocks, never as an
+    N × n_labeled matrix, and a sparse pool is never densified whole.
 
     Distances are taken in the model's own input space (after a Pipeline's
     transforms). With ``standardize=True`` every feature is divided by its
@@ -317,26 +343,109 @@ class GreedySampling(BaseStrategy):
         """
         pool, weights, pred, current = self._prepare(learner, X_pool)
         scores = _as_distance(self.kind, current.copy())
-        sq_norms = sq_row_norms(pool, weights) if pool is not None else None
+        n_pool = current.shape[0]
         positions = np.empty(n, dtype=np.intp)
-        ones = np.ones_like(weights) if weights is not None else None
+        # upto[i]: how many batch members row i's running minimum accounts for.
+        upto = np.zeros(n_pool, dtype=np.intp)
+        size = min(n_pool, max(_SHORTLIST, 2 * n))
+        shortlist, outside = None, -np.inf
+        eager, sq_norms = False, None
+        everyone = np.arange(n_pool)
         for j in range(n):
-            best = int(np.argmax(current))
+            if j:
+                current[positions[j - 1]] = -np.inf
+            if eager:
+                positions[j] = self._eager_pick(
+                    current, positions, j, pool, weights, pred, sq_norms
+                )
+                continue
+            while True:
+                if shortlist is None:
+                    shortlist, outside = _top_rows(current, size)
+                best = self._best_in(
+                    shortlist, current, upto, positions, j, pool, weights, pred
+                )
+                if current[best] >= outside:
+                    break
+                # Every row of the shortlist fell below a row outside it: widen,
+                # or, once bounds prove loose for much of the pool, update
+                # every row at each pick (the plain greedy loop).
+                size = min(n_pool, 4 * size)
+                shortlist = None
+                if size > n_pool // 4:
+                    eager = True
+                    stale = everyone[upto < j]
+                    self._catch_up(
+                        stale, current, upto, positions, j, pool, weights, pred
+                    )
+                    if pool is not None:
+                        sq_norms = sq_row_norms(pool, weights)
+                    best = int(np.argmax(current))
+                    break
             positions[j] = best
-            if j == n - 1:
-                break
-            if self.kind == "gsy":
-                update = np.abs(pred - pred[best])
-            else:
-                z = scaled_rows(pool[best : best + 1], ones).ravel()
-                update = sq_distances_to_row(pool, sq_norms, z, weights)
-                if self.kind == "igs":
-                    diff = pred - pred[best]
-                    diff *= diff
-                    update *= diff
-            np.minimum(current, update, out=current)
-            current[positions[: j + 1]] = -np.inf
         return positions, scores
+
+    def _eager_pick(self, current, positions, j, pool, weights, pred, sq_norms):
+        """Update every row with the last member (one pass over the pool), pick."""
+        last = positions[j - 1]
+        if self.kind == "gsy":
+            update = np.abs(pred - pred[last])
+        else:
+            z = scaled_rows(pool[last : last + 1], np.ones_like(weights)).ravel()
+            update = sq_distances_to_row(pool, sq_norms, z, weights)
+            if self.kind == "igs":
+                diff = pred - pred[last]
+                diff *= diff
+                update *= diff
+        np.minimum(current, update, out=current)
+        current[positions[:j]] = -np.inf
+        return int(np.argmax(current))
+
+    def _best_in(self, rows, current, upto, positions, j, pool, weights, pred):
+        """The row of ``rows`` with the largest exact running minimum.
+
+        Lazy greedy: a row's stored minimum is an upper bound of its exact
+        value (minima only fall as members join the batch), so only the
+        rows whose bound beats the best exact value found so far are brought
+        up to date, in blocks, best bounds first.
+        """
+        block = min(rows.size, _FIRST_BLOCK)
+        while True:
+            top, threshold = _top_rows(current[rows], block)
+            top = rows[top]
+            stale = top[upto[top] < j]
+            if stale.size:
+                self._catch_up(stale, current, upto, positions, j, pool, weights, pred)
+            values = current[top]
+            best_value = values.max()
+            if best_value >= threshold:
+                return int(top[values == best_value].min())
+            block = min(rows.size, 4 * block)
+
+    def _catch_up(self, rows, current, upto, positions, j, pool, weights, pred):
+        """Update the running minima of ``rows`` with the members they miss."""
+        picks = positions[upto[rows].min() : j]
+        per_block = max(
+            1,
+            _BLOCK_ENTRIES // max(picks.size, pool.shape[1] if pool is not None else 1),
+        )
+        for part in gen_batches(rows.size, per_block):
+            sub = rows[part]
+            if self.kind == "gsy":
+                values = np.abs(np.subtract.outer(pred[sub], pred[picks])).min(axis=1)
+            else:
+                A = scaled_rows(pool[sub], weights)
+                P = scaled_rows(pool[picks], weights)
+                sq = A @ P.T
+                sq *= -2.0
+                sq += np.einsum("ij,ij->i", A, A)[:, None]
+                sq += np.einsum("ij,ij->i", P, P)[None, :]
+                if self.kind == "igs":
+                    sq *= _sq_diff(pred[sub], pred[picks])
+                values = sq.min(axis=1)
+            np.minimum(current[sub], values, out=values)
+            current[sub] = values
+        upto[rows] = j
 
     def _score_chunk(self, learner, X_chunk):  # pragma: no cover - score is overridden
         raise NotImplementedError

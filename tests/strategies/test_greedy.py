@@ -174,3 +174,18 @@ def test_float32_pool_gives_the_same_batch(data):
     np.testing.assert_array_equal(
         alr.query(X_pool.astype(np.float32), n=10), alr.query(X_pool, n=10)
     )
+
+
+@pytest.mark.parametrize("kind", ["gsx", "gsy", "igs"])
+def test_lazy_updates_with_tiny_shortlist_match_reference(data, kind, monkeypatch):
+    """Force the shortlist to be widened and blocks to grow, pick after pick."""
+    monkeypatch.setattr(_greedy, "_SHORTLIST", 3)
+    monkeypatch.setattr(_greedy, "_FIRST_BLOCK", 1)
+    X, y, X_pool = data
+    alr = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=5, random_state=0), strategy=kind
+    ).fit(X, y)
+    positions = alr.query(X_pool, n=25)
+    scale = np.vstack([X, X_pool]).std(axis=0)
+    expected = reference_greedy(kind, X, y, X_pool, alr.predict(X_pool), 25, scale)
+    np.testing.assert_array_equal(positions, expected)
