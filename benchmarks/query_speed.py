@@ -5,6 +5,7 @@ Run from the repository root (peers come from the ``bench`` extra)::
     pip install ".[bench]"
     nice -n 10 python benchmarks/query_speed.py            # full grid, ~15 min
     nice -n 10 python benchmarks/query_speed.py --quick    # 5k/20k, d=10, b=1/100
+    nice -n 10 python benchmarks/query_speed.py --supplement  # + greedy peers at 20k, 14 GB
 
 Writes ``docs/benchmarks/results/query_speed.{csv,md,png}``. Finished cells
 are cached in ``docs/benchmarks/results/query_speed_cache.jsonl``; a rerun
@@ -61,6 +62,10 @@ OURS = [
     ("uncertainty+diverse", "forest",
      {"strategy": "uncertainty", "batch_selection": "diverse"}, None),
 ]
+
+
+# Peers measured again with more memory by --supplement.
+SUPPLEMENT = [("skactiveml GreedySamplingX", "gsx"), ("skactiveml GreedySamplingTarget(GSi)", "igs")]
 
 
 # ----------------------------------------------------------------- child side
@@ -294,6 +299,9 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per peer cell")
     parser.add_argument("--mem-gb", type=float, default=6.0, help="address-space cap per cell")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--supplement", action="store_true",
+                        help="also run the greedy peers at 20k rows, d=10, b=1/100 with a "
+                        "14 GB cap and a 300 s timeout (they run out of memory under 6 GB)")
     parser.add_argument("--redo-ours", action="store_true",
                         help="measure skactive and the floors again, keep cached peers")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -379,6 +387,19 @@ def main(argv=None):
                                             f"{row['seconds']:.0f} s at n_pool={n_pool}, "
                                             f"b={batch} (timeout {args.timeout:.0f} s)"))
 
+    if args.supplement:
+        for peer, label in SUPPLEMENT:
+            for batch in (1, 100):
+                key = {"impl": f"{peer} (cap 14 GB)", "strategy": label, "model": "forest",
+                       "kind": "query", "n_pool": 20_000, "d": 10, "batch": batch}
+                if _key_id(key) in done:
+                    continue
+                rows, status = _run_child({"role": "peer", "key": {**key, "impl": peer}},
+                                          timeout=300, mem_gb=14)
+                row = {**(rows[0] if rows else {"status": status}), **key}
+                _save([row], done)
+                print(f"{key['impl']} b={batch}: {row['status']}", flush=True)
+
     report(done, pools, dims, batches, args)
 
 
@@ -436,6 +457,23 @@ def report(done, pools, dims, batches, args):
                     else:
                         cells += [peer, prow["status"], "", ""]
                     lines.append("| " + " | ".join(cells) + " |")
+    extra = [r for r in done.values() if "(cap 14 GB)" in r["impl"]]
+    if extra:
+        lines += ["", "Supplement (`--supplement`): greedy peers at 20,000 rows, d = 10, "
+                  "with a 14 GB cap and a 300 s timeout.", "",
+                  "| peer | batch | peer s | peer MB | skactive s | speed-up |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in sorted(extra, key=lambda r: (r["impl"], r["batch"])):
+            ours = done.get(_key_id({"impl": "skactive", "strategy": r["strategy"],
+                                     "model": "forest", "kind": "query", "n_pool": 20_000,
+                                     "d": 10, "batch": r["batch"]}))
+            s = ours.get("seconds") if ours else None
+            if r["status"] == "ok":
+                lines.append(f"| {r['impl']} | {r['batch']} | {r['seconds']:.3g} | "
+                             f"{_mb(r.get('peak_extra_mb'))} | {s:.3g} | {r['seconds'] / s:.1f}x |")
+            else:
+                lines.append(f"| {r['impl']} | {r['batch']} | {r['status']} | | "
+                             f"{'' if s is None else f'{s:.3g}'} | |")
     lines += ["", "Floors (bare predict, s): " + ", ".join(
         f"{m} {n:,}x{d}: {v:.3g}" for (m, n, d), v in sorted(floors.items()) if v is not None)]
     (OUT / "query_speed.md").write_text("\n".join(lines) + "\n")

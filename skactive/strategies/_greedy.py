@@ -216,7 +216,10 @@ class GreedySampling(BaseStrategy):
     A batch is built greedily: after each pick the chosen row joins the
     reference set (with its prediction ``f(x)`` standing in for its unknown
     target) and the pool rows' running minima take that row into account.
-    The minima are updated lazily (as in lazy greedy k-center): a stored
+    For ``"gsx"`` the minima are updated lazily (as in lazy greedy
+    k-center; ``"gsy"`` and ``"igs"`` update every row per pick, one pass
+    over the pool, because a new member's prediction lowers minima all
+    over the pool and bounds stay loose): a stored
     minimum can only fall, so it bounds the exact value from above, and only
     the rows whose bound could still beat the best exact value are brought
     up to date, best bounds first, in small blocks. The pick is exactly the
@@ -349,11 +352,18 @@ class GreedySampling(BaseStrategy):
         upto = np.zeros(n_pool, dtype=np.intp)
         size = min(n_pool, max(_SHORTLIST, 2 * n))
         shortlist, outside = None, -np.inf
-        eager, sq_norms = False, None
+        # Lazy bounds pay off for gsx (distances only grow apart); for gsy and
+        # igs a new member's prediction lowers the minima of rows all over the
+        # pool, so the plain update of every row per pick is faster there.
+        eager = self.kind != "gsx"
+        sq_norms = sq_row_norms(pool, weights) if eager and pool is not None else None
         everyone = np.arange(n_pool)
         for j in range(n):
             if j:
                 current[positions[j - 1]] = -np.inf
+            if eager and j == 0:
+                positions[j] = int(np.argmax(current))
+                continue
             if eager:
                 positions[j] = self._eager_pick(
                     current, positions, j, pool, weights, pred, sq_norms
