@@ -3,13 +3,27 @@
 from ._cold_start import cold_start
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
+from .session import LabelingSession
 from .simulation import SimulationResult, simulate
+from .stopping import (
+    LabelBudget,
+    PoolScoreBelow,
+    StabilizingPredictions,
+    TargetError,
+)
+from .stream import StreamSelector
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ActiveLearningRegressor",
+    "LabelBudget",
+    "LabelingSession",
+    "PoolScoreBelow",
+    "StabilizingPredictions",
+    "TargetError",
     "SimulationResult",
+    "StreamSelector",
     "cold_start",
     "query",
     "simulate",

@@ -30,12 +30,14 @@ from ._members import (
     predictive_std,
 )
 from ._rows import concat_rows, is_row_param, split_row_params, take_rows
+from .stopping import first_reason, start_criteria
 from .strategies._registry import (
     BATCH_SELECTIONS,
     STRATEGIES,
     resolve_batch_selection,
     resolve_strategy,
 )
+from .synthesis import learn_domain, synthesize
 
 # Fitted attributes a budgeted fit copies from its inner learner.
 _LEARNED_STATE = (
@@ -103,9 +105,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         The strategy used by :meth:`query`.
     batch_selection_ : batch-rule object
         The batch rule used by :meth:`query`.
-    X_labeled_ : array-like of shape (n_labeled_, n_features)
+    X_labeled_ : array-like of shape (`n_labeled_`, n_features)
         Every labeled row the model was trained on.
-    y_labeled_ : ndarray of shape (n_labeled_,)
+    y_labeled_ : ndarray of shape (`n_labeled_`,)
         Their targets.
     n_labeled_ : int
         Number of labeled rows.
@@ -113,10 +115,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         One record per round of :meth:`learn` or of a budgeted fit:
         ``round``, ``n_labels`` (labels so far), ``positions`` (queried
         positions in the pool of that call), ``val_rmse`` and ``val_mae``
-        (None without a validation set).
+        (None without a validation set); ``stopped`` (the reason) on the
+        round after which a stopping criterion ended :meth:`learn`.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     Examples
@@ -203,6 +206,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None. Pass the targets, with NaN for unlabeled rows."
             )
+        raw_X = X
         X = self._validate_X(X, reset=True)
         y = _check_targets(y, _num_samples(X), allow_nan=True)
         strategy = resolve_strategy(self.strategy)
@@ -221,6 +225,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 take_rows(X, labeled), y[labeled], params, strategy, batch_selection
             )
             state["history_"] = []
+        # The domain of every row, labeled or not, for synthesize().
+        state["domain_"] = learn_domain(raw_X if hasattr(raw_X, "iloc") else X)
         for name, value in state.items():
             setattr(self, name, value)
         return self
@@ -364,6 +370,57 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         )
         return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
 
+    # ----------------------------------------------------------- synthesize
+
+    def synthesize(self, n=1, *, bounds=None):
+        """Membership query synthesis: ``n`` new rows worth labeling, in no pool.
+
+        The rows lie in the domain of the rows ``fit`` was given (labeled or
+        not) and taught since: each numeric column within its range, integer
+        columns holding integers, categorical columns taking only values
+        seen. They maximise the strategy's score, weighted by how much of the
+        domain lies near them (so they do not pile up on its boundary), and
+        are spread apart (no near-duplicates). They are meant for an oracle
+        that can label any row (a simulator, a lab): pass the answers to
+        :meth:`teach`. With the ``"random"`` strategy they are a uniform
+        random design in the domain.
+        See :func:`skactive.synthesis.synthesize` for the method.
+
+        Parameters
+        ----------
+        n : int, default=1
+            Number of rows.
+        bounds : dict or sequence, default=None
+            Replace the learned domain of some columns: a dict from column
+            (name or position) to ``(low, high)`` for a numeric column or a
+            list of allowed values for a categorical one, or one such entry
+            (or None) per column.
+
+        Returns
+        -------
+        X_new : DataFrame, ndarray or sparse matrix of shape (n, n_features)
+            Like the rows given to ``fit``: a DataFrame in gives a DataFrame
+            with the same columns and dtypes. Most informative first.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import make_friedman1
+        >>> from skactive import ActiveLearningRegressor
+        >>> X, y = make_friedman1(n_samples=200, random_state=0)
+        >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:30], y[:30])
+        >>> X_new = alr.synthesize(5)
+        >>> X_new.shape
+        (5, 10)
+        >>> y_new = 10 * np.sin(np.pi * X_new[:, 0] * X_new[:, 1])  # any oracle
+        >>> alr.teach(X_new, y_new).n_labeled_
+        35
+        """
+        check_is_fitted(self)
+        return synthesize(
+            self, n, bounds=bounds, random_state=self._rng(salt=self.n_labeled_ + 2)
+        )
+
     def _model_space(self, X):
         """Rows as the final regressor sees them (after a Pipeline's transforms)."""
         reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
@@ -392,6 +449,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             The refitted learner. If anything fails, it is left unchanged.
         """
         check_is_fitted(self)
+        raw_X = X
         X = self._validate_X(X, reset=False)
         y = _check_targets(y, _num_samples(X), allow_nan=False)
         X_all = concat_rows(self.X_labeled_, X)
@@ -400,6 +458,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         state = self._fit_state(
             X_all, y_all, params, self.strategy_, self.batch_selection_
         )
+        state["domain_"] = self.domain_.union(raw_X if hasattr(raw_X, "iloc") else X)
         for name, value in state.items():
             setattr(self, name, value)
         return self
@@ -436,6 +495,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         X_val=None,
         y_val=None,
         verbose=False,
+        stopping=None,
     ):
         """Run the active-learning loop: query, ask the oracle, teach, repeat.
 
@@ -455,6 +515,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             A validation set; its RMSE is recorded after every round.
         verbose : bool, default=False
             Print one line per round.
+        stopping : criterion or list of criteria, default=None
+            From :mod:`skactive.stopping`, checked after every round; the
+            first that fires ends the loop before ``n_queries`` and writes
+            its reason into the round's record as ``history_[-1]["stopped"]``.
 
         Returns
         -------
@@ -471,6 +535,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             X_val=X_val,
             y_val=y_val,
             verbose=verbose,
+            stopping=stopping,
         )
 
     def _learn(
@@ -484,6 +549,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         y_val=None,
         verbose=False,
         pool_fit_params=None,
+        stopping=None,
     ):
         X_pool = self._validate_X(X_pool, reset=False)
         n_pool = _num_samples(X_pool)
@@ -497,6 +563,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             X_val = self._validate_X(X_val, reset=False)
             y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
         pool_fit_params = pool_fit_params or {}
+        criteria = start_criteria(stopping)
         available = np.ones(n_pool, dtype=bool)
         bought = 0
         while bought < n_queries:
@@ -531,6 +598,12 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 rmse = record["val_rmse"]
                 tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
                 print(f"round {record['round']}: {record['n_labels']} labels{tail}")
+            reason = first_reason(
+                criteria, self, X_pool, np.flatnonzero(available), record
+            )
+            if reason:
+                record["stopped"] = reason
+                break
         return self
 
     def _record(self, positions, X_val, y_val):
@@ -559,7 +632,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _validate_X(self, X, reset):
         estimator = self._get_estimator()
-        if isinstance(estimator, Pipeline):
+        models = self.committee if isinstance(self.committee, list) else [estimator]
+        if isinstance(estimator, Pipeline) or any(
+            isinstance(model, Pipeline) for model in models
+        ):
             # The Pipeline's own steps validate raw frames (strings, NaN).
             if hasattr(X, "tocsr"):
                 X = X.tocsr()

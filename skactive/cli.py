@@ -23,6 +23,9 @@ def build_parser():
     demo.add_argument("--repeats", type=int, default=3, help="repeats (default 3)")
     demo.add_argument("--random-state", type=int, default=0)
     demo.set_defaults(handler=_demo)
+    from ._label_cli import add_parser as add_label_parser
+
+    add_label_parser(commands)
     return parser
 
 

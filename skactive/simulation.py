@@ -90,6 +90,7 @@ def simulate(
     n_repeats=5,
     n_jobs=None,
     random_state=None,
+    stopping=None,
 ):
     """Run active learning with the data's own targets as the oracle.
 
@@ -122,6 +123,9 @@ def simulate(
     n_jobs : int, default=None
         Repeats run in parallel.
     random_state : int, RandomState instance or None, default=None
+    stopping : criterion or list of criteria, default=None
+        From :mod:`skactive.stopping`, passed to every run's ``learn``: a run
+        ends before ``budget`` when one fires, so its curve is shorter.
 
     Returns
     -------
@@ -153,7 +157,7 @@ def simulate(
     frames = Parallel(n_jobs=n_jobs)(
         delayed(_one_repeat)(
             learner, X, y, settings, budget, initial_size, batch_size, test_size,
-            repeat, seed,
+            repeat, seed, stopping,
         )
         for repeat, seed in enumerate(seeds)
     )
@@ -161,7 +165,8 @@ def simulate(
 
 
 def _one_repeat(
-    learner, X, y, settings, budget, initial_size, batch_size, test_size, repeat, seed
+    learner, X, y, settings, budget, initial_size, batch_size, test_size, repeat, seed,
+    stopping=None,
 ):
     positions = np.arange(y.shape[0])
     pool, test = train_test_split(positions, test_size=test_size, random_state=seed)
@@ -195,6 +200,7 @@ def _one_repeat(
                 batch_size=batch_size,
                 X_val=X_test,
                 y_val=y_test,
+                stopping=stopping,
             )
             for record in model.history_:
                 records.append(

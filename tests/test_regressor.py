@@ -108,6 +108,22 @@ def test_qbc_heterogeneous_committee_is_cloned(split):
     assert np.all(np.diff(scores[positions]) <= 0)
 
 
+def test_committee_of_pipelines_takes_missing_values(split):
+    X, y, X_pool, *_ = split
+    X, X_pool = X.copy(), X_pool.copy()
+    X[::3, 0] = np.nan
+    X_pool[::4, 1] = np.nan
+    members = [
+        make_pipeline(SimpleImputer(), DecisionTreeRegressor(max_depth=3)),
+        make_pipeline(SimpleImputer(), StandardScaler(), LinearRegression()),
+    ]
+    alr = ActiveLearningRegressor(strategy="qbc", committee=members, random_state=0)
+    positions, scores = alr.fit(X, y).query(X_pool, n=5, return_scores=True)
+    assert positions.shape == (5,) and np.isfinite(scores).all()
+    with pytest.raises(ValueError, match="features"):
+        alr.query(X_pool[:, :4], n=1)
+
+
 def test_committee_members_see_different_bootstraps(split):
     X, y, X_pool, *_ = split
     alr = ActiveLearningRegressor(LinearRegression(), committee=3, random_state=0)

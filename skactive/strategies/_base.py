@@ -18,6 +18,25 @@ class BaseStrategy(BaseEstimator, metaclass=ABCMeta):
     a pool into one score per row (higher means more worth labeling). The
     pool is scored in chunks of rows so memory stays bounded; subclasses
     implement :meth:`_score_chunk` with whole-array operations.
+
+    Examples
+    --------
+    A strategy of your own: label the rows predicted highest (to find the
+    best designs rather than to learn the whole function).
+
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_friedman1
+    >>> from skactive import ActiveLearningRegressor
+    >>> from skactive.strategies import BaseStrategy
+    >>> class HighestPrediction(BaseStrategy):
+    ...     def _score_chunk(self, learner, X_chunk):
+    ...         return learner.predict(X_chunk)
+    >>> X, y = make_friedman1(n_samples=60, random_state=0)
+    >>> alr = ActiveLearningRegressor(strategy=HighestPrediction(), random_state=0)
+    >>> positions = alr.fit(X[:20], y[:20]).query(X[20:], n=3)
+    >>> predicted = alr.predict(X[20:])
+    >>> bool(np.all(predicted[positions] >= np.delete(predicted, positions).max()))
+    True
     """
 
     #: Batch rule used when the learner's ``batch_selection`` is None.

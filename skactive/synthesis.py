@@ -1,0 +1,626 @@
+"""Membership query synthesis: new rows, in no pool, that are worth labeling.
+
+A learner remembers the domain of the rows it was fit on (all of them,
+labeled or not) in ``domain_``: the range of each numeric column, whether its
+values are integers, and the values a categorical column took.
+:func:`synthesize` proposes rows inside that domain (or inside bounds the
+user passes) that maximise the learner's strategy score, for an oracle that
+can label any row, such as a simulator or a lab.
+"""
+
+import numbers
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from pandas.api.types import (
+    is_bool_dtype,
+    is_integer_dtype,
+    is_numeric_dtype,
+)
+from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils.validation import check_is_fitted
+
+# Rows per block when scanning a large X for its domain.
+_BLOCK_ROWS = 65536
+
+
+class Domain:
+    """The valid rows of a data set: ranges, integer columns and categories.
+
+    Built by :func:`learn_domain`; a learner keeps one in ``domain_``.
+
+    Parameters
+    ----------
+    container : {"dataframe", "array", "sparse"}
+        What rows the domain produces.
+    columns : list
+        Column names (DataFrame) or positions.
+    specs : list of dict
+        One per column: ``kind`` ("real", "integer", "category", "empty" or
+        "unsupported"), ``low``/``high`` for numeric columns, ``values`` for
+        categorical ones, and the column's ``dtype``.
+    """
+
+    def __init__(self, container, columns, specs):
+        self.container = container
+        self.columns = list(columns)
+        self.specs = specs
+
+    def __repr__(self):
+        parts = []
+        for name, spec in zip(self.columns, self.specs):
+            if spec["kind"] in ("real", "integer"):
+                parts.append(
+                    f"{name}: {spec['kind']} [{spec['low']:g}, {spec['high']:g}]"
+                )
+            elif spec["kind"] == "category":
+                parts.append(f"{name}: {len(spec['values'])} categories")
+            else:
+                parts.append(f"{name}: {spec['kind']}")
+        return f"Domain({'; '.join(parts)})"
+
+    @property
+    def n_features(self):
+        return len(self.specs)
+
+    # ----------------------------------------------------------- combine
+
+    def union(self, X):
+        """The smallest domain holding this one and the rows of ``X``."""
+        other = learn_domain(X)
+        if other.n_features != self.n_features:
+            return self
+        specs = []
+        for mine, theirs in zip(self.specs, other.specs):
+            specs.append(_union_spec(mine, theirs))
+        return Domain(self.container, self.columns, specs)
+
+    def restricted(self, bounds):
+        """This domain with the user's ``bounds`` in place of the learned ones.
+
+        Parameters
+        ----------
+        bounds : dict or sequence
+            A dict from column (name or position) to ``(low, high)`` for a
+            numeric column or a list of allowed values for a categorical one;
+            or a sequence with one such entry (or None: keep the learned one)
+            per column.
+        """
+        if bounds is None:
+            return self
+        if isinstance(bounds, dict):
+            items = list(bounds.items())
+        else:
+            try:
+                entries = list(bounds)
+            except TypeError:
+                raise TypeError(
+                    "bounds must be a dict {column: (low, high) or [values]} or a "
+                    f"sequence with one entry per column; got {type(bounds).__name__}."
+                ) from None
+            if len(entries) != self.n_features:
+                raise ValueError(
+                    f"bounds has {len(entries)} entries but the learner has "
+                    f"{self.n_features} features; pass one (low, high) pair (or "
+                    "None) per feature, or a dict {column: (low, high)}."
+                )
+            items = [(i, e) for i, e in enumerate(entries) if e is not None]
+        specs = [dict(spec) for spec in self.specs]
+        for key, entry in items:
+            position = self._position(key)
+            specs[position] = _bounded_spec(
+                specs[position], entry, self.columns[position]
+            )
+        return Domain(self.container, self.columns, specs)
+
+    def _position(self, key):
+        if key in self.columns and not isinstance(key, (bool, np.bool_)):
+            return self.columns.index(key)
+        if isinstance(key, numbers.Integral) and not isinstance(key, (bool, np.bool_)):
+            if 0 <= key < self.n_features:
+                return int(key)
+        raise ValueError(
+            f"bounds names column {key!r}, which the learner was not fit on; use "
+            f"one of {self.columns[:10]}{'...' if self.n_features > 10 else ''} "
+            f"or a position in [0, {self.n_features})."
+        )
+
+    # ------------------------------------------------------------ sample
+
+    def check_samplable(self):
+        """Raise if some column has no value to sample from."""
+        for name, spec in zip(self.columns, self.specs):
+            if spec["kind"] == "unsupported":
+                raise ValueError(
+                    f"Column {name!r} holds values of a type that cannot be "
+                    f"synthesized ({spec['dtype']}); pass bounds={{{name!r}: [...]}} "
+                    "listing the values it may take."
+                )
+
+    def sample(self, n, rng):
+        """``n`` rows drawn uniformly in the domain, as a column list."""
+        return [_sample_column(spec, n, rng) for spec in self.specs]
+
+    def perturb(self, columns, step, rng):
+        """Rows near ``columns``: numeric columns moved by ``step`` of their range."""
+        out = []
+        for spec, values in zip(self.specs, columns):
+            kind = spec["kind"]
+            if kind in ("real", "integer"):
+                width = spec["high"] - spec["low"]
+                moved = values + rng.normal(scale=step * width, size=values.shape[0])
+                moved = np.clip(moved, spec["low"], spec["high"])
+                if kind == "integer":
+                    moved = np.round(moved)
+                out.append(moved)
+            elif kind == "category":
+                redraw = rng.uniform(size=values.shape[0]) < step
+                fresh = _sample_column(spec, values.shape[0], rng)
+                out.append(np.where(redraw, fresh, values))
+            else:
+                out.append(values)
+        return out
+
+    def take(self, columns, positions):
+        return [values[positions] for values in columns]
+
+    def encode(self, columns):
+        """Rows in a standardized space: numeric columns scaled to [0, 1],
+        categories one-hot with distinct categories at distance 1."""
+        blocks = []
+        for spec, values in zip(self.specs, columns):
+            kind = spec["kind"]
+            if kind in ("real", "integer"):
+                width = spec["high"] - spec["low"]
+                scaled = (values - spec["low"]) / width if width > 0 else values * 0.0
+                blocks.append(np.asarray(scaled, dtype=float)[:, None])
+            elif kind == "category" and len(spec["values"]) > 1:
+                codes = pd.Index(spec["values"]).get_indexer(values)
+                onehot = np.zeros((values.shape[0], len(spec["values"])))
+                onehot[np.arange(values.shape[0]), codes] = np.sqrt(0.5)
+                blocks.append(onehot)
+        if not blocks:
+            return np.zeros((columns[0].shape[0] if columns else 0, 1))
+        return np.hstack(blocks)
+
+    def effective_dim(self):
+        """Number of columns that vary (for the spacing of ``n`` rows)."""
+        dim = 0
+        for spec in self.specs:
+            if spec["kind"] in ("real", "integer") and spec["high"] > spec["low"]:
+                dim += 1
+            elif spec["kind"] == "category" and len(spec["values"]) > 1:
+                dim += 1
+        return max(dim, 1)
+
+    def assemble(self, columns):
+        """The rows as the learner takes them: DataFrame, array or CSR matrix."""
+        if self.container == "dataframe":
+            data = {}
+            for name, spec, values in zip(self.columns, self.specs, columns):
+                data[name] = _as_dtype(values, spec)
+            return pd.DataFrame(data, columns=self.columns)
+        matrix = (
+            np.column_stack([np.asarray(values, dtype=float) for values in columns])
+            if columns
+            else np.zeros((0, 0))
+        )
+        return sp.csr_matrix(matrix) if self.container == "sparse" else matrix
+
+
+def learn_domain(X):
+    """The domain of the rows of ``X``.
+
+    Parameters
+    ----------
+    X : DataFrame, ndarray or sparse matrix of shape (n_samples, n_features)
+
+    Returns
+    -------
+    domain : Domain
+    """
+    if isinstance(X, pd.DataFrame):
+        specs = [_frame_column_spec(X.iloc[:, i]) for i in range(X.shape[1])]
+        return Domain("dataframe", list(X.columns), specs)
+    if sp.issparse(X):
+        return Domain("sparse", list(range(X.shape[1])), _sparse_specs(X))
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"Expected 2D rows to learn a domain from; got {X.ndim}D.")
+    if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.bool_):
+        specs = [_category_spec(pd.Series(X[:, i])) for i in range(X.shape[1])]
+        return Domain("array", list(range(X.shape[1])), specs)
+    return Domain("array", list(range(X.shape[1])), _array_specs(X))
+
+
+def synthesize(
+    learner,
+    n=1,
+    *,
+    bounds=None,
+    density=1.0,
+    n_candidates=None,
+    refine=0,
+    random_state=None,
+):
+    """Propose ``n`` new rows, in no pool, that the learner most wants labeled.
+
+    A large set of candidate rows is drawn uniformly inside the domain (the
+    learner's ``domain_``, restricted by ``bounds``) and scored with the
+    learner's strategy in one vectorized call. Each score is weighted by the
+    candidate's information density [1]_ to the power ``density``: its mean
+    Gaussian similarity to the other candidates, in a standardized space
+    (numeric columns scaled to [0, 1], categories one-hot), with a bandwidth
+    of a quarter of the box's diagonal. Spread-based scores (a Gaussian
+    process's, a forest's) grow towards the boundary of a box, where little of
+    its volume lies; the weight keeps the rows where a label teaches the
+    model about much of the domain (``density=0`` maximises the raw score).
+    Then ``n`` rows are picked greedily, each maximising its weighted score
+    times ``min(1, d / r)``, where ``d`` is its distance to the rows already
+    picked in the standardized space and ``r`` a separation radius that
+    shrinks with ``n``: high-scoring rows far apart, never near-duplicates.
+    Optionally, ``refine`` rounds of local search then move each row to a
+    neighbour with a better raw score that keeps its distance to the others.
+
+    With the ``"random"`` strategy the score carries no information, so the
+    rows are a uniform random design in the domain.
+
+    Parameters
+    ----------
+    learner : ActiveLearningRegressor
+        Fitted learner.
+    n : int, default=1
+        Number of rows.
+    bounds : dict or sequence, default=None
+        Replace the learned domain of some columns: a dict from column (name
+        or position) to ``(low, high)`` for a numeric column or a list of
+        allowed values for a categorical one, or a sequence with one entry
+        (or None) per column. Integer columns stay integers.
+    density : float, default=1.0
+        Exponent of the information-density weight (0: none). Scores are
+        taken as non-negative (every built-in strategy's is).
+    n_candidates : int, default=None
+        Candidate rows scored; None means ``max(2000, 100 * n)``.
+    refine : int, default=0
+        Rounds of local refinement (0: none). Off by default: refining the
+        raw score pushes rows onto the boundary, which cost test error in
+        ``benchmarks/synthesis.py``.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    X_new : DataFrame, ndarray or sparse matrix of shape (n, n_features)
+        Like the rows ``fit`` was given: a DataFrame with the same columns
+        and dtypes, categories among those seen, integer columns holding
+        integers. Highest raw score first.
+
+    References
+    ----------
+    .. [1] B. Settles and M. Craven, "An analysis of active learning
+       strategies for sequence labeling tasks", EMNLP 2008 (information
+       density).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_friedman1
+    >>> from skactive import ActiveLearningRegressor
+    >>> from skactive.synthesis import synthesize
+    >>> X, y = make_friedman1(n_samples=100, random_state=0)
+    >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:30], y[:30])
+    >>> synthesize(alr, 4, bounds={0: (0.0, 0.5)}, random_state=0).shape
+    (4, 10)
+    """
+    from ._regressor import _check_n
+    from .strategies import RandomSampling
+
+    check_is_fitted(learner)
+    n = _check_n(n, np.inf)
+    if not (isinstance(density, numbers.Real) and density >= 0):
+        raise ValueError(f"density must be a number >= 0; got {density!r}.")
+    domain = getattr(learner, "domain_", None)
+    if domain is None:
+        raise ValueError(
+            "The learner has no learned domain (domain_); refit it with this "
+            "version of skactive."
+        )
+    domain = domain.restricted(bounds)
+    domain.check_samplable()
+    rng = check_random_state(random_state)
+    if n_candidates is None:
+        n_candidates = max(2000, 100 * n)
+    n_candidates = max(int(n_candidates), n)
+    columns = domain.sample(n_candidates, rng)
+    if isinstance(learner.strategy_, RandomSampling):
+        return domain.assemble(domain.take(columns, np.arange(n)))
+    scores = _scores(learner, domain, columns, rng)
+    encoded = domain.encode(columns)
+    value = scores
+    if density > 0:
+        finite = np.isfinite(scores)
+        floor = min(0.0, scores[finite].min()) if finite.any() else 0.0
+        weight = _information_density(encoded, rng)
+        value = np.where(finite, (scores - floor) * weight**density, -np.inf)
+    radius = (
+        0.25 * np.sqrt(domain.effective_dim()) * n ** (-1.0 / domain.effective_dim())
+    )
+    keep = _top(value, min(n_candidates, max(20 * n, 200)))
+    chosen = keep[_diverse_pick(value[keep], encoded[keep], n, radius)]
+    picked = domain.take(columns, chosen)
+    picked_scores = scores[chosen]
+    step = 0.1
+    for _ in range(refine):
+        picked, picked_scores = _refine(
+            learner, domain, picked, picked_scores, radius, step, rng
+        )
+        step /= 2
+    order = np.argsort(-picked_scores, kind="stable")
+    return domain.assemble(domain.take(picked, order))
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _scores(learner, domain, columns, rng):
+    rows = learner._validate_X(domain.assemble(columns), reset=False)
+    scores = np.asarray(learner.strategy_.score(learner, rows, random_state=rng), float)
+    return np.where(np.isfinite(scores), scores, -np.inf)
+
+
+def _information_density(encoded, rng, n_reference=500):
+    """Mean Gaussian similarity of each row to a sample of the others, max 1."""
+    n_rows, width = encoded.shape
+    reference = encoded[rng.permutation(n_rows)[:n_reference]]
+    bandwidth = 0.25 * np.sqrt(width)
+    weight = np.empty(n_rows)
+    block_rows = max(1, 2**22 // max(reference.shape[0] * width, 1))
+    for block in gen_batches(n_rows, block_rows):
+        d2 = ((encoded[block, None, :] - reference[None, :, :]) ** 2).sum(axis=2)
+        weight[block] = np.exp(-d2 / (2 * bandwidth**2)).mean(axis=1)
+    return weight / weight.max()
+
+
+def _top(scores, k):
+    if k >= scores.shape[0]:
+        return np.argsort(-scores, kind="stable")
+    head = np.argpartition(-scores, k - 1)[:k]
+    return head[np.argsort(-scores[head], kind="stable")]
+
+
+def _diverse_pick(scores, encoded, n, radius):
+    """Greedy: each pick maximises score * min(1, distance to the picks / radius)."""
+    finite = np.isfinite(scores)
+    low = scores[finite].min() if finite.any() else 0.0
+    # Shift so every score is positive: the distance factor then always matters.
+    span = (scores[finite].max() - low) if finite.any() else 0.0
+    value = np.where(finite, scores - low + 0.05 * span + 1e-12, 0.0)
+    nearest = np.full(scores.shape[0], np.inf)
+    taken = np.zeros(scores.shape[0], dtype=bool)
+    picks = []
+    for _ in range(n):
+        gain = value * np.minimum(1.0, nearest / radius)
+        gain[taken] = -np.inf
+        j = int(np.argmax(gain))
+        picks.append(j)
+        taken[j] = True
+        distance = np.sqrt(((encoded - encoded[j]) ** 2).sum(axis=1))
+        np.minimum(nearest, distance, out=nearest)
+    return np.asarray(picks, dtype=np.intp)
+
+
+def _refine(learner, domain, picked, picked_scores, radius, step, rng, n_moves=16):
+    """Move each row to its best-scoring neighbour that keeps the rows apart."""
+    n = picked_scores.shape[0]
+    source = np.repeat(np.arange(n), n_moves)
+    moves = domain.perturb(domain.take(picked, source), step, rng)
+    move_scores = _scores(learner, domain, moves, rng)
+    here = domain.encode(picked)
+    there = domain.encode(moves)
+    # Distance of each move to the other picked rows (its own row excluded).
+    apart = np.full(source.shape[0], np.inf)
+    if n > 1:
+        for block in gen_batches(source.shape[0], max(1, 2**22 // max(n, 1))):
+            d2 = ((there[block, None, :] - here[None, :, :]) ** 2).sum(axis=2)
+            d2[np.arange(d2.shape[0]), source[block]] = np.inf
+            apart[block] = np.sqrt(d2.min(axis=1))
+        own = ((here[:, None, :] - here[None, :, :]) ** 2).sum(axis=2)
+        np.fill_diagonal(own, np.inf)
+        current_apart = np.sqrt(own.min(axis=1))
+    else:
+        current_apart = np.full(n, np.inf)
+    allowed = apart >= np.minimum(radius, current_apart[source])
+    gain = np.where(allowed, move_scores - picked_scores[source], -np.inf)
+    gain = gain.reshape(n, n_moves)
+    best = gain.argmax(axis=1)
+    improve = gain[np.arange(n), best] > 0
+    if not improve.any():
+        return picked, picked_scores
+    # Accept one row at a time so two rows never move onto each other.
+    new_columns = [values.copy() for values in picked]
+    new_scores = picked_scores.copy()
+    new_here = here.copy()
+    for i in np.flatnonzero(improve):
+        k = i * n_moves + best[i]
+        if n > 1:
+            others = np.delete(new_here, i, axis=0)
+            if np.sqrt(((others - there[k]) ** 2).sum(axis=1)).min() < min(
+                radius, current_apart[i]
+            ):
+                continue
+        for values, moved in zip(new_columns, moves):
+            values[i] = moved[k]
+        new_scores[i] = move_scores[k]
+        new_here[i] = there[k]
+    return new_columns, new_scores
+
+
+def _sample_column(spec, n, rng):
+    kind = spec["kind"]
+    if kind == "real":
+        return rng.uniform(spec["low"], spec["high"], size=n)
+    if kind == "integer":
+        low, high = int(spec["low"]), int(spec["high"])
+        return rng.randint(low, high + 1, size=n).astype(float)
+    if kind == "category":
+        values = spec["values"]
+        return values[rng.randint(len(values), size=n)]
+    return np.full(n, np.nan)
+
+
+def _as_dtype(values, spec):
+    dtype = spec["dtype"]
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical(values, dtype=dtype)
+    if isinstance(dtype, np.dtype):
+        return np.asarray(values).astype(dtype)
+    return pd.array(values, dtype=dtype)
+
+
+def _numeric_spec(low, high, integer, dtype):
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return {"kind": "empty", "dtype": dtype}
+    kind = "integer" if integer else "real"
+    return {"kind": kind, "low": float(low), "high": float(high), "dtype": dtype}
+
+
+def _frame_column_spec(column):
+    dtype = column.dtype
+    if is_bool_dtype(dtype) or not is_numeric_dtype(dtype):
+        return _category_spec(column)
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"kind": "empty", "dtype": dtype}
+    integer = is_integer_dtype(dtype) or bool(np.all(finite == np.round(finite)))
+    return _numeric_spec(finite.min(), finite.max(), integer, dtype)
+
+
+def _category_spec(column):
+    try:
+        values = pd.unique(column.dropna())
+    except TypeError:
+        return {"kind": "unsupported", "dtype": column.dtype}
+    values = np.asarray(values, dtype=object)
+    if values.size == 0:
+        return {"kind": "empty", "dtype": column.dtype}
+    return {"kind": "category", "values": values, "dtype": column.dtype}
+
+
+def _array_specs(X):
+    n_features = X.shape[1]
+    low = np.full(n_features, np.inf)
+    high = np.full(n_features, -np.inf)
+    fractional = np.zeros(n_features, dtype=bool)
+    integral_dtype = np.issubdtype(X.dtype, np.integer)
+    for block in gen_batches(X.shape[0], _BLOCK_ROWS):
+        part = np.asarray(X[block], dtype=float)
+        finite = np.isfinite(part)
+        low = np.minimum(
+            low, np.where(finite, part, np.inf).min(axis=0, initial=np.inf)
+        )
+        high = np.maximum(
+            high, np.where(finite, part, -np.inf).max(axis=0, initial=-np.inf)
+        )
+        if not integral_dtype:
+            fractional |= (finite & (part != np.round(part))).any(axis=0)
+    return [
+        _numeric_spec(low[j], high[j], not fractional[j], np.dtype(float))
+        for j in range(n_features)
+    ]
+
+
+def _sparse_specs(X):
+    X = sp.csc_matrix(X)
+    n_rows, n_features = X.shape
+    counts = np.diff(X.indptr)
+    column_of = np.repeat(np.arange(n_features), counts)
+    data = np.asarray(X.data, dtype=float)
+    finite = np.isfinite(data)
+    low = np.full(n_features, np.inf)
+    high = np.full(n_features, -np.inf)
+    np.minimum.at(low, column_of[finite], data[finite])
+    np.maximum.at(high, column_of[finite], data[finite])
+    has_zero = counts < n_rows
+    low[has_zero] = np.minimum(low[has_zero], 0.0)
+    high[has_zero] = np.maximum(high[has_zero], 0.0)
+    fractional = (
+        np.bincount(
+            column_of[finite],
+            weights=(data[finite] != np.round(data[finite])).astype(float),
+            minlength=n_features,
+        )
+        > 0
+    )
+    return [
+        _numeric_spec(low[j], high[j], not fractional[j], np.dtype(float))
+        for j in range(n_features)
+    ]
+
+
+def _union_spec(mine, theirs):
+    kinds = {mine["kind"], theirs["kind"]}
+    if theirs["kind"] == "empty" or mine["kind"] == "unsupported":
+        return mine
+    if mine["kind"] == "empty":
+        return dict(theirs, dtype=mine["dtype"])
+    if kinds <= {"real", "integer"}:
+        return _numeric_spec(
+            min(mine["low"], theirs["low"]),
+            max(mine["high"], theirs["high"]),
+            kinds == {"integer"},
+            mine["dtype"],
+        )
+    if kinds == {"category"}:
+        values = pd.unique(
+            np.concatenate([mine["values"], theirs["values"]]).astype(object)
+        )
+        return dict(mine, values=np.asarray(values, dtype=object))
+    return mine
+
+
+def _bounded_spec(spec, entry, name):
+    kind = spec["kind"]
+    if kind == "category" or kind == "unsupported":
+        if isinstance(entry, (str, bytes)) or not hasattr(entry, "__iter__"):
+            raise ValueError(
+                f"bounds for categorical column {name!r} must be a list of allowed "
+                f"values; got {entry!r}."
+            )
+        allowed = list(entry)
+        if not allowed:
+            raise ValueError(
+                f"bounds for column {name!r} list no value; list at least one."
+            )
+        if kind == "category":
+            seen = set(spec["values"].tolist())
+            unseen = [v for v in allowed if v not in seen]
+            if unseen:
+                raise ValueError(
+                    f"bounds for column {name!r} list {unseen}, which fit never "
+                    f"saw; allowed values are among {sorted(map(str, seen))}."
+                )
+        values = np.empty(len(allowed), dtype=object)
+        values[:] = allowed
+        return {"kind": "category", "values": values, "dtype": spec["dtype"]}
+    try:
+        low, high = (float(v) for v in entry)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"bounds for numeric column {name!r} must be a (low, high) pair of "
+            f"numbers; got {entry!r}."
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high)) or low > high:
+        raise ValueError(
+            f"bounds for column {name!r} must be finite with low <= high; got "
+            f"({low}, {high})."
+        )
+    integer = kind == "integer"
+    if integer:
+        low, high = np.ceil(low), np.floor(high)
+        if low > high:
+            raise ValueError(
+                f"bounds ({entry[0]}, {entry[1]}) for integer column {name!r} hold "
+                "no integer; widen them."
+            )
+    return _numeric_spec(low, high, integer, spec["dtype"])

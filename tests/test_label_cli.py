@@ -1,0 +1,363 @@
+"""`skactive label`: driven as a person would, through a pseudo-terminal."""
+
+import hashlib
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skactive._label_cli import _Pool, default_model
+from skactive.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def pool_csv(tmp_path):
+    """60 houses: numbers, a category, missing inputs; 8 priced, 52 to label."""
+    rng = np.random.RandomState(0)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "sqft": rng.uniform(50, 200, n).round(1),
+            "rooms": rng.randint(1, 6, n),
+            "district": rng.choice(["north", "south", "east"], n),
+        }
+    )
+    frame.loc[3, "sqft"] = np.nan
+    frame.loc[5, "district"] = np.nan
+    frame["price"] = (frame["sqft"].fillna(100) * 2 + frame["rooms"] * 10).round(1)
+    frame.loc[8:, "price"] = np.nan
+    path = tmp_path / "pool.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def stored(session_path):
+    """Answers and skips in a session file, read with plain sqlite3."""
+    import sqlite3
+
+    connection = sqlite3.connect(session_path)
+    try:
+        answers = dict(connection.execute("SELECT position, value FROM answers"))
+        skips = [p for (p,) in connection.execute("SELECT position FROM skips")]
+    finally:
+        connection.close()
+    return answers, skips
+
+
+class Terminal:
+    """A child process on a pseudo-terminal, read and typed into like a person."""
+
+    def __init__(self, args, cwd):
+        master, slave = pty.openpty()
+        env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="dumb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "skactive.cli", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=env,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.screen = ""
+        self.consumed = 0  # screen text before this was matched already
+
+    def expect(self, pattern, timeout=60):
+        """Read until ``pattern`` (a regex) is on screen; return the match."""
+        deadline = time.monotonic() + timeout
+        while True:
+            match = re.compile(pattern).search(self.screen, self.consumed)
+            if match:
+                self.consumed = match.end()
+                return match
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{pattern!r} not seen; screen:\n{self.screen}")
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(
+                        f"{pattern!r} not seen before exit:\n{self.screen}"
+                    )
+                self.screen += chunk.decode(errors="replace").replace("\r\n", "\n")
+
+    def type(self, text):
+        os.write(self.master, (text + "\n").encode())
+
+    def close(self):
+        try:
+            self.process.wait(timeout=30)
+        finally:
+            os.close(self.master)
+        return self.process.returncode
+
+
+PROMPT = r"price for row (\d+) \[a number, s = skip, q = quit\]: "
+
+
+def test_a_person_labels_at_the_prompt_and_resumes(pool_csv, tmp_path):
+    args = [
+        "label",
+        str(pool_csv),
+        "--target",
+        "price",
+        "--session",
+        "s.db",
+        "--batch",
+        "2",
+    ]
+    term = Terminal(args, tmp_path)
+    term.expect(r"Progress: 8 labels \(8 from pool.csv, 0 answered")
+    term.expect(r"Estimated error \(out-of-bag RMSE\): [0-9.]+")
+    term.expect(r"district : ")
+    term.expect(r"model's guess: [-0-9.e+]+ \+/- [0-9.e+]+")
+    first = int(term.expect(PROMPT).group(1))
+    term.type("lots")  # not a number: asked again
+    term.expect(r"'lots' is not a number; type a number, s to skip or q to quit")
+    assert int(term.expect(PROMPT).group(1)) == first
+    term.type("123.5")
+    term.expect(rf"saved price = 123.5 for row {first}")
+    second = int(term.expect(PROMPT).group(1))
+    term.type("s")
+    term.expect(rf"skipped row {second}")
+    term.expect(
+        r"Progress: 9 labels \(8 from pool.csv, 1 answered in this session\), "
+        r"1 skipped, 50 rows left"
+    )
+    third = int(term.expect(PROMPT).group(1))
+    assert third not in (first, second)
+    term.type("q")
+    term.expect(r"Saved. Run the same command again to resume.")
+    assert term.close() == 0
+
+    pool = _Pool(pool_csv, "price")
+    answers, skips = stored(tmp_path / "s.db")
+    assert {pool.row_of(p): v for p, v in answers.items()} == {first: 123.5}
+    assert [pool.row_of(p) for p in skips] == [second]
+
+    # Resume: the answer is there, the skipped row is never asked again.
+    term = Terminal(args, tmp_path)
+    term.expect(r"Progress: 9 labels \(8 from pool.csv, 1 answered")
+    asked = int(term.expect(PROMPT).group(1))
+    assert asked not in (first, second)
+    term.type("88")
+    term.expect(r"saved price = 88")
+    term.expect(PROMPT)
+    os.write(term.master, b"\x04")  # Ctrl-D at the prompt: quit, answers kept
+    term.expect(r"Saved\.")
+    assert term.close() == 0
+    answers, _ = stored(tmp_path / "s.db")
+    assert sorted(answers.values()) == [88.0, 123.5]
+
+
+def test_export_then_import(pool_csv, tmp_path, capsys):
+    session = tmp_path / "s.db"
+    base = ["label", str(pool_csv), "--target", "price", "--session", str(session)]
+    out = tmp_path / "next.csv"
+    assert main(base + ["--export", str(out), "--batch", "4"]) == 0
+    batch = pd.read_csv(out)
+    assert list(batch.columns) == [
+        "row",
+        "sqft",
+        "rooms",
+        "district",
+        "price",
+        "model_guess",
+        "model_spread",
+    ]
+    assert len(batch) == 4 and batch["price"].isna().all()
+    assert set(batch["row"]) <= set(range(8, 60))
+    batch["price"] = batch["price"].astype(object)
+    batch.loc[0, "price"] = "skip"
+    batch.loc[1:, "price"] = [10.0, 20.0, 30.0]
+    answers_path = tmp_path / "answers.csv"
+    batch.to_csv(answers_path, index=False)
+    assert main(base + ["--import", str(answers_path)]) == 0
+    assert "Imported 3 answers and 1 skips" in capsys.readouterr().out
+    pool = _Pool(pool_csv, "price")
+    answers, skips = stored(session)
+    assert {pool.row_of(p): v for p, v in answers.items()} == dict(
+        zip(batch["row"][1:], [10.0, 20.0, 30.0])
+    )
+    assert [pool.row_of(p) for p in skips] == [batch["row"][0]]
+    # The next export proposes none of them.
+    assert main(base + ["--export", str(out), "--batch", "4"]) == 0
+    assert not set(pd.read_csv(out)["row"]) & set(batch["row"])
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("row,price\n9,1.5\n9999,2\n", r"unknown row 9999 \(is not a row of the pool"),
+        ("row,price\n9,1.5\n2,2\n", r"unknown row 2 \(already has a target"),
+        ("row,price\n9,1.5\n10,cheap\n", r"row 10: 'cheap' is not a number"),
+        ("row,price\n9,1.5\n10,\n", r"row 10 has no answer"),
+        ("row,price\n9,1.5\n9,2\n", r"row 9 appears twice"),
+        ("row,price\n9,1.5\n10,inf\n", r"is not finite"),
+        ("row,cost\n9,1.5\n", r"no column\(s\) \['price'\]"),
+    ],
+)
+def test_bad_answers_file_stores_nothing(pool_csv, tmp_path, capsys, content, message):
+    session = tmp_path / "s.db"
+    base = ["label", str(pool_csv), "--target", "price", "--session", str(session)]
+    good = tmp_path / "good.csv"
+    good.write_text("row,price\n20,5\n")
+    assert main(base + ["--import", str(good)]) == 0
+    before = stored(session)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content)
+    assert main(base + ["--import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(message, err), err
+    assert "Nothing was stored" in err or "nothing was stored" in err
+    assert stored(session) == before == ({pool_row_position(pool_csv, 20): 5.0}, [])
+
+
+def pool_row_position(pool_csv, row):
+    return _Pool(pool_csv, "price").position_of(row)
+
+
+def test_foreign_session_file_is_refused(pool_csv, tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a session\n" * 100)
+    before = hashlib.sha256(notes.read_bytes()).hexdigest()
+    code = main(
+        [
+            "label",
+            str(pool_csv),
+            "--target",
+            "price",
+            "--session",
+            str(notes),
+            "--export",
+            str(tmp_path / "n.csv"),
+        ]
+    )
+    assert code == 1
+    assert "is not a skactive labeling session" in capsys.readouterr().err
+    assert hashlib.sha256(notes.read_bytes()).hexdigest() == before
+
+
+def test_changed_pool_csv_is_refused(pool_csv, tmp_path, capsys):
+    session = tmp_path / "s.db"
+    base = [
+        "--target",
+        "price",
+        "--session",
+        str(session),
+        "--export",
+        str(tmp_path / "n.csv"),
+    ]
+    assert main(["label", str(pool_csv), *base]) == 0
+    frame = pd.read_csv(pool_csv)
+    frame.loc[30, "price"] = 99.0  # one more labeled row: the pool changed
+    frame.to_csv(pool_csv, index=False)
+    assert main(["label", str(pool_csv), *base]) == 1
+    assert "has changed since the session" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (
+            lambda f: f.assign(
+                price=f["price"].astype(object).where(f.index != 1, "cheap")
+            ),
+            "non-numeric values in rows \\[1\\]",
+        ),
+        (lambda f: f.drop(columns="price"), "has no column 'price'"),
+        (lambda f: f.assign(price=1.0), "nothing to label"),
+    ],
+)
+def test_bad_pool_csv(pool_csv, tmp_path, capsys, edit, message):
+    edit(pd.read_csv(pool_csv)).to_csv(pool_csv, index=False)
+    code = main(
+        [
+            "label",
+            str(pool_csv),
+            "--target",
+            "price",
+            "--session",
+            str(tmp_path / "s.db"),
+            "--export",
+            str(tmp_path / "n.csv"),
+        ]
+    )
+    assert code == 1
+    assert re.search(message, capsys.readouterr().err)
+    assert not (tmp_path / "s.db").exists()
+
+
+def test_stopping_option_ends_the_prompt(pool_csv, tmp_path):
+    term = Terminal(
+        [
+            "label",
+            str(pool_csv),
+            "--target",
+            "price",
+            "--session",
+            "s.db",
+            "--batch",
+            "2",
+            "--max-labels",
+            "10",
+        ],
+        tmp_path,
+    )
+    for value in ("1", "2"):
+        term.expect(PROMPT)
+        term.type(value)
+    term.expect(r"Stopping: label budget reached: 10 labels >= max_labels=10")
+    assert term.close() == 0
+
+
+def test_default_model_handles_categories_and_missing(pool_csv):
+    pool = _Pool(pool_csv, "price")
+    model = default_model(pool.features).fit(pool.X_labeled, pool.y_labeled)
+    predictions = model.predict(pool.X_pool)
+    assert predictions.shape == (52,) and np.isfinite(predictions).all()
+
+
+def test_failed_save_is_reported_and_asked_again(
+    pool_csv, tmp_path, capsys, monkeypatch
+):
+    from skactive import LabelingSession
+
+    typed = iter(["12", "12", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    real = LabelingSession.answer_many
+    failures = []
+
+    def full_disk_once(self, positions, values):
+        if not failures:
+            failures.append(positions)
+            raise OSError("Could not write to the session file: disk is full")
+        return real(self, positions, values)
+
+    monkeypatch.setattr(LabelingSession, "answer_many", full_disk_once)
+    session = tmp_path / "s.db"
+    code = main(
+        ["label", str(pool_csv), "--target", "price", "--session", str(session)]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "NOT SAVED: Could not write to the session file: disk is full" in out
+    assert out.count("saved price = 12") == 1
+    answers, _ = stored(session)
+    assert list(answers.values()) == [12.0]
