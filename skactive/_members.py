@@ -78,7 +78,7 @@ def member_predictions(learner, X):
     if learner.committee is None and is_averaging_ensemble(learner.estimator_):
         return _ensemble_member_predictions(learner.estimator_, X, learner.n_jobs)
     if learner.committee_ is not None:
-        return np.column_stack([member.predict(X) for member in learner.committee_])
+        return _stack_columns([member.predict(X) for member in learner.committee_])
     raise ValueError(
         f"{type(final_step(learner.estimator_)).__name__} has no members to "
         "compare; pass committee=<int> (bootstrap clones) or a list of "
@@ -121,7 +121,13 @@ def _ensemble_member_predictions(estimator, X, n_jobs):
         )
     else:
         preds = [member.predict(Xt) for member in members]
-    return np.column_stack(preds).astype(float, copy=False)
+    return _stack_columns(preds)
+
+
+def _stack_columns(preds):
+    """(n_rows, n_members) view of one row per member, so row-wise reductions
+    (std, mean over members) run over contiguous memory."""
+    return np.asarray([np.asarray(p, dtype=float).ravel() for p in preds]).T
 
 
 def chunk_slices(n_rows, n_columns):
