@@ -96,8 +96,10 @@ def predictive_std(learner, X):
 
 def has_spread(estimator, committee):
     """Whether a learner with these settings can give a spread without extra fits."""
-    return committee is not None or has_native_std(estimator) or is_averaging_ensemble(
-        estimator
+    return (
+        committee is not None
+        or has_native_std(estimator)
+        or is_averaging_ensemble(estimator)
     )
 
 
@@ -108,20 +110,31 @@ def _ensemble_member_predictions(estimator, X, n_jobs):
     if isinstance(final, BaggingRegressor):
         Xt = check_array(Xt, accept_sparse="csr", ensure_all_finite=False)
         columns = [Xt[:, feats] for feats in final.estimators_features_]
-        preds = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(member.predict)(cols) for member, cols in zip(members, columns)
+        preds = _map(
+            n_jobs, lambda pair: pair[0].predict(pair[1]), zip(members, columns)
         )
     elif all(isinstance(m, BaseDecisionTree) for m in members):
         # Validate once, as the forest's own predict does, then skip per-tree checks.
         Xt = check_array(
             Xt, dtype=np.float32, accept_sparse="csr", ensure_all_finite=False
         )
-        preds = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(member.predict)(Xt, check_input=False) for member in members
-        )
+        preds = _map(n_jobs, lambda tree: tree.predict(Xt, check_input=False), members)
     else:
         preds = [member.predict(Xt) for member in members]
     return _stack_columns(preds)
+
+
+def _map(n_jobs, func, items):
+    """``func`` over ``items``, in threads when ``n_jobs`` asks for more than one.
+
+    Without parallelism a plain loop avoids joblib's per-call overhead, which
+    dominates when a stream scores one row at a time.
+    """
+    if n_jobs is None or n_jobs == 1:
+        return [func(item) for item in items]
+    return Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(func)(item) for item in items
+    )
 
 
 def _stack_columns(preds):
