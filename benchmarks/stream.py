@@ -176,6 +176,7 @@ def timing():
     learners = {
         "forest of 10 trees, uncertainty": ActiveLearningRegressor(
             RandomForestRegressor(n_estimators=10, random_state=0),
+            strategy="uncertainty",
             random_state=0,
         ),
         "committee of 10 trees, qbc": ActiveLearningRegressor(

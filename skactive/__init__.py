@@ -1,5 +1,6 @@
 """Active learning for regression, as a scikit-learn meta-estimator."""
 
+from ._cold_start import cold_start
 from ._pipeline import query, teach
 from ._regressor import ActiveLearningRegressor
 from .plotting import ActiveLearningCurveDisplay
@@ -25,6 +26,7 @@ __all__ = [
     "TargetError",
     "SimulationResult",
     "StreamSelector",
+    "cold_start",
     "query",
     "simulate",
     "teach",

@@ -204,7 +204,6 @@ def _run(args):
             )
     learner = ActiveLearningRegressor(
         default_model(pool.features, args.random_state),
-        strategy="uncertainty",
         random_state=args.random_state,
     )
     if pool.labeled_rows.size:

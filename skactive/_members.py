@@ -78,7 +78,7 @@ def member_predictions(learner, X):
     if learner.committee is None and is_averaging_ensemble(learner.estimator_):
         return _ensemble_member_predictions(learner.estimator_, X, learner.n_jobs)
     if learner.committee_ is not None:
-        return np.column_stack([member.predict(X) for member in learner.committee_])
+        return _stack_columns([member.predict(X) for member in learner.committee_])
     raise ValueError(
         f"{type(final_step(learner.estimator_)).__name__} has no members to "
         "compare; pass committee=<int> (bootstrap clones) or a list of "
@@ -96,8 +96,10 @@ def predictive_std(learner, X):
 
 def has_spread(estimator, committee):
     """Whether a learner with these settings can give a spread without extra fits."""
-    return committee is not None or has_native_std(estimator) or is_averaging_ensemble(
-        estimator
+    return (
+        committee is not None
+        or has_native_std(estimator)
+        or is_averaging_ensemble(estimator)
     )
 
 
@@ -108,20 +110,37 @@ def _ensemble_member_predictions(estimator, X, n_jobs):
     if isinstance(final, BaggingRegressor):
         Xt = check_array(Xt, accept_sparse="csr", ensure_all_finite=False)
         columns = [Xt[:, feats] for feats in final.estimators_features_]
-        preds = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(member.predict)(cols) for member, cols in zip(members, columns)
+        preds = _map(
+            n_jobs, lambda pair: pair[0].predict(pair[1]), zip(members, columns)
         )
     elif all(isinstance(m, BaseDecisionTree) for m in members):
         # Validate once, as the forest's own predict does, then skip per-tree checks.
         Xt = check_array(
             Xt, dtype=np.float32, accept_sparse="csr", ensure_all_finite=False
         )
-        preds = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(member.predict)(Xt, check_input=False) for member in members
-        )
+        preds = _map(n_jobs, lambda tree: tree.predict(Xt, check_input=False), members)
     else:
         preds = [member.predict(Xt) for member in members]
-    return np.column_stack(preds).astype(float, copy=False)
+    return _stack_columns(preds)
+
+
+def _map(n_jobs, func, items):
+    """``func`` over ``items``, in threads when ``n_jobs`` asks for more than one.
+
+    Without parallelism a plain loop avoids joblib's per-call overhead, which
+    dominates when a stream scores one row at a time.
+    """
+    if n_jobs is None or n_jobs == 1:
+        return [func(item) for item in items]
+    return Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(func)(item) for item in items
+    )
+
+
+def _stack_columns(preds):
+    """(n_rows, n_members) view of one row per member, so row-wise reductions
+    (std, mean over members) run over contiguous memory."""
+    return np.asarray([np.asarray(p, dtype=float).ravel() for p in preds]).T
 
 
 def chunk_slices(n_rows, n_columns):

@@ -9,7 +9,13 @@ from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skactive import ActiveLearningRegressor
-from skactive.strategies import QueryByCommittee, RandomSampling, UncertaintySampling
+from skactive.strategies import (
+    ExpectedModelChange,
+    GreedySampling,
+    QueryByCommittee,
+    RandomSampling,
+    UncertaintySampling,
+)
 
 CONFIGURATIONS = [
     ActiveLearningRegressor(),
@@ -24,6 +30,10 @@ CONFIGURATIONS = [
     ActiveLearningRegressor(
         make_pipeline(StandardScaler(), Ridge()), strategy=RandomSampling()
     ),
+    ActiveLearningRegressor(
+        Ridge(), strategy=ExpectedModelChange(n_members=3), batch_selection="diverse"
+    ),
+    ActiveLearningRegressor(DecisionTreeRegressor(), strategy=GreedySampling()),
 ]
 
 

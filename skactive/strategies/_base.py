@@ -63,7 +63,7 @@ class BaseStrategy(BaseEstimator, metaclass=ABCMeta):
         width = max(n_members(learner), 1)
         parts = [
             np.asarray(
-                self._score_chunk(learner, take_rows(X_pool, np.arange(s.start, s.stop))),
+                self._score_chunk(learner, _row_block(X_pool, s, n_pool)),
                 dtype=float,
             )
             for s in chunk_slices(n_pool, width)
@@ -119,3 +119,14 @@ class BaseStrategy(BaseEstimator, metaclass=ABCMeta):
             The learner's ``committee`` parameter.
         """
         return 0
+
+
+def _row_block(X, rows, n_rows):
+    """Rows ``rows`` (a slice) of ``X``: the pool itself, a view, or a copy."""
+    if rows.start == 0 and rows.stop >= n_rows:
+        return X
+    if hasattr(X, "iloc"):
+        return X.iloc[rows]
+    if hasattr(X, "tocsr") or isinstance(X, np.ndarray):
+        return X[rows]
+    return take_rows(X, np.arange(rows.start, rows.stop))

@@ -1,8 +1,14 @@
 """Strategy and batch-rule names, and turning a name into an object."""
 
+from functools import partial
+
 from sklearn.base import clone
 
 from ._batch import TopSelection
+from ._diverse import DiverseSelection
+from ._emcm import ExpectedModelChange
+from ._greedy import GreedySampling
+from ._lcmd import LCMDSampling
 from ._qbc import QueryByCommittee
 from ._random import RandomSampling
 from ._uncertainty import UncertaintySampling
@@ -11,10 +17,16 @@ STRATEGIES = {
     "random": RandomSampling,
     "uncertainty": UncertaintySampling,
     "qbc": QueryByCommittee,
+    "emcm": ExpectedModelChange,
+    "gsx": partial(GreedySampling, kind="gsx"),
+    "gsy": partial(GreedySampling, kind="gsy"),
+    "igs": partial(GreedySampling, kind="igs"),
+    "lcmd": LCMDSampling,
 }
 
 BATCH_SELECTIONS = {
     "top": TopSelection,
+    "diverse": DiverseSelection,
 }
 
 
@@ -43,4 +55,7 @@ def resolve_batch_selection(batch_selection, strategy):
                 f"Unknown batch_selection {batch_selection!r}; use one of "
                 f"{sorted(BATCH_SELECTIONS)} or a batch-rule object."
             ) from None
-    return clone(batch_selection)
+    rule = clone(batch_selection)
+    if hasattr(rule, "_validate_params"):
+        rule._validate_params()  # a bad knob fails at fit, not at the first query
+    return rule

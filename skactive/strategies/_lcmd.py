@@ -1,0 +1,452 @@
+"""LCMD batches in a space built from the committee and the important inputs."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import _num_samples
+
+from .._members import (
+    chunk_slices,
+    final_step,
+    is_averaging_ensemble,
+    member_predictions,
+    n_members,
+)
+from .._rows import take_rows
+from ._base import BaseStrategy
+
+# Rows per block when distances to many centres are computed at once.
+_BLOCK_BYTES = 32 * 2**20
+# Model-agnostic importances: pool rows used, and the widest input they serve.
+_SENSITIVITY_ROWS = 512
+_SENSITIVITY_MAX_FEATURES = 256
+
+
+class LCMDSampling(BaseStrategy):
+    r"""Largest-cluster maximum-distance batches in a committee-and-input space.
+
+    Every row gets a feature vector :math:`\phi(x)` made of two blocks, each
+    scaled to unit mean squared norm over the labeled and pool rows:
+
+    * the committee block, the members' centred predictions
+      :math:`(f_m(x) - \bar f(x))_{m=1}^{M} / \sqrt{M}`, a black-box stand-in
+      for the gradient kernel of a network (Kirsch, 2023); its norm is the
+      committee's spread, so uncertain rows lie far from the labeled ones;
+    * the input block, the model-space inputs standardised and multiplied by
+      the square root of the model's feature importances (the
+      ``input_features`` most important ones), so distances count along the
+      inputs the model uses.
+
+    With weights :math:`w_c` (``committee_weight``) and :math:`w_x`
+    (``input_weight``) the squared distance is
+    :math:`d^2(x, x') = w_c \lVert c(x) - c(x') \rVert^2 + w_x \lVert z(x) - z(x')
+    \rVert^2`. The batch is chosen greedily by LCMD (Holzmüller et al., 2023):
+    the labeled rows and the rows picked so far are centres; every pool row
+    belongs to its nearest centre; the next pick is, within the cluster with
+    the largest sum of squared distances to its centre, the row farthest
+    from that centre. Large clusters are dense, poorly covered regions, so the
+    rule trades informativeness (distance) against representativeness
+    (cluster mass) and diversity (each pick becomes a centre).
+
+    Cost: one ``predict`` per member over the pool and the labeled rows, then
+    :math:`O((N + L) \cdot D)` per pick for a pool of :math:`N` rows, :math:`L`
+    labeled rows and :math:`D \le` ``max_committee_dim`` + ``input_features``
+    dimensions, plus :math:`O(N \cdot L \cdot D)` once for the distances to
+    the labeled rows, computed in blocks. Memory is :math:`O(N \cdot D)`
+    (float32); no :math:`N \times N` or :math:`N \times L` matrix is formed.
+
+    The score of a row (:meth:`score`, ``return_scores``) is its squared
+    distance to the nearest labeled row, with the inputs standardised and the
+    blocks scaled on the labeled rows alone, so that a row's score does not
+    depend on the other rows scored with it (streams, synthesis). The batch
+    itself uses the pool's statistics too.
+
+    Parameters
+    ----------
+    committee_weight : float, default=1.0
+        Weight :math:`w_c` of the committee block.
+    input_weight : float, default=1.0
+        Weight :math:`w_x` of the input block.
+    input_features : int, default=32
+        Number of model-space inputs, the most important first, kept in the
+        input block.
+    max_committee_dim : int, default=64
+        Committees larger than this are projected onto this many random
+        Gaussian directions (distances are kept in expectation).
+    n_members : int, default=5
+        Size of the bootstrap committee ``fit`` builds when the model has no
+        members of its own (gradient boosting, a linear model).
+
+    Notes
+    -----
+    Feature importances come from the fitted model's
+    ``feature_importances_`` (averaged over committee members). A model
+    without them (gradient boosting with histograms, a linear model, a
+    committee list) gets, instead, the mean squared change of its prediction
+    when one input is permuted across 512 pool rows: one ``predict`` per
+    input, no labels needed. Beyond 256 inputs without importances, every
+    input weighs the same.
+
+    References
+    ----------
+    .. [1] D. Holzmüller, V. Zaverkin, J. Kästner and I. Steinwart, "A
+       Framework and Benchmark for Deep Batch Active Learning for
+       Regression", Journal of Machine Learning Research 24(164), 2023.
+    .. [2] A. Kirsch, "Black-Box Batch Active Learning for Regression",
+       Transactions on Machine Learning Research, 2023.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn.ensemble import RandomForestRegressor
+    >>> from skactive import ActiveLearningRegressor
+    >>> from skactive.strategies import LCMDSampling
+    >>> X, y = make_friedman1(n_samples=200, random_state=0)
+    >>> alr = ActiveLearningRegressor(
+    ...     RandomForestRegressor(n_estimators=20), strategy=LCMDSampling(),
+    ...     random_state=0,
+    ... )
+    >>> alr.fit(X[:20], y[:20]).query(X[20:], n=5).shape
+    (5,)
+    """
+
+    _parameter_constraints = {
+        "committee_weight": [Interval(Real, 0, None, closed="left")],
+        "input_weight": [Interval(Real, 0, None, closed="left")],
+        "input_features": [Interval(Integral, 0, None, closed="left")],
+        "max_committee_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_members": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        committee_weight=1.0,
+        input_weight=1.0,
+        input_features=32,
+        max_committee_dim=64,
+        n_members=5,
+    ):
+        self.committee_weight = committee_weight
+        self.input_weight = input_weight
+        self.input_features = input_features
+        self.max_committee_dim = max_committee_dim
+        self.n_members = n_members
+
+    # ------------------------------------------------------------ interface
+
+    def bootstrap_members_needed(self, estimator, committee):
+        self._validate_params()
+        if committee is not None or is_averaging_ensemble(estimator):
+            return 0
+        return self.n_members
+
+    def score(self, learner, X_pool, random_state=None):
+        """Squared distance of each pool row to its nearest labeled row.
+
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner.
+        X_pool : array-like of shape (n_pool, n_features)
+        random_state : RandomState instance, default=None
+            Draws the projection of a large committee.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_pool,)
+            Higher means farther from what is labeled.
+        """
+        F_pool, F_train = self.embed(learner, X_pool, random_state, reference="labeled")
+        dist, _ = _nearest_centres(F_pool, F_train)
+        return dist.astype(float)
+
+    def query(self, learner, X_pool, n, batch_selection, random_state=None):
+        """LCMD batch of ``n`` pool positions, in the order picked.
+
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner.
+        X_pool : array-like of shape (n_pool, n_features)
+        n : int
+            Batch size, at most the pool size.
+        batch_selection : batch-rule object
+            Not used: the batch rule is part of the method.
+        random_state : RandomState instance, default=None
+            Draws the projection of a large committee and the rows of the
+            model-agnostic importances.
+
+        Returns
+        -------
+        positions : ndarray of shape (n,)
+        scores : ndarray of shape (n_pool,)
+            Squared distance of each row to its nearest labeled row.
+        """
+        raw = self._raw_blocks(learner, X_pool, random_state)
+        positions, _ = lcmd_select(*_finish(raw, "pool"), n)
+        scores, _ = _nearest_centres(*_finish(raw, "labeled"))
+        return positions, scores.astype(float)
+
+    def _score_chunk(self, learner, X_chunk):  # pragma: no cover - score is overridden
+        raise NotImplementedError
+
+    # ------------------------------------------------------------- features
+
+    def embed(self, learner, X_pool, random_state=None, reference="pool"):
+        """Feature vectors of the pool and of the labeled rows.
+
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner with members (a committee or an ensemble).
+        X_pool : array-like of shape (n_pool, n_features)
+        random_state : RandomState instance, default=None
+        reference : {"pool", "labeled"}, default="pool"
+            Rows whose statistics standardise the inputs and scale the
+            blocks: the pool and the labeled rows (as :meth:`query` does),
+            or the labeled rows alone, so that a row's vector does not depend
+            on the other rows scored with it (as :meth:`score` does, for
+            streams and synthesis).
+
+        Returns
+        -------
+        F_pool : ndarray of shape (n_pool, n_dims), float32
+        F_train : ndarray of shape (n_labeled, n_dims), float32
+        """
+        raw = self._raw_blocks(learner, X_pool, random_state, reference)
+        return _finish(raw, reference)
+
+    def _raw_blocks(self, learner, X_pool, random_state, reference="pool"):
+        """Unscaled blocks: (pool rows, labeled rows, weight, is_input) each."""
+        self._validate_params()
+        rng = check_random_state(random_state)
+        X_train = learner.X_labeled_
+        blocks = []
+        if self.committee_weight > 0:
+            Cp, Ct = _committee_block(
+                learner, X_pool, X_train, self.max_committee_dim, rng
+            )
+            blocks.append((Cp, Ct, self.committee_weight, None))
+        if self.input_weight > 0 and self.input_features > 0:
+            Zp, Zt, factor = _input_block(
+                learner, X_pool, X_train, self.input_features, rng, reference
+            )
+            if Zp.shape[1]:
+                blocks.append((Zp, Zt, self.input_weight, factor))
+        if not blocks:
+            raise ValueError(
+                "LCMDSampling needs committee_weight > 0 or input_weight > 0 "
+                "with input_features > 0; both blocks are switched off."
+            )
+        return blocks
+
+
+def _finish(blocks, reference):
+    """Standardise the input block and scale every block on ``reference`` rows."""
+    pool_parts, train_parts = [], []
+    for A, B, weight, factor in blocks:
+        A, B = A.copy(), B.copy()
+        if factor is not None:
+            ref = B if reference == "labeled" and B.shape[0] else np.vstack([A, B])
+            mean = ref.mean(axis=0)
+            std = ref.std(axis=0)
+            std[std == 0] = 1.0
+            scale = (factor / std).astype(np.float32)
+            A = (A - mean.astype(np.float32)) * scale
+            B = (B - mean.astype(np.float32)) * scale
+        _scale_pair(A, B, weight, labeled_only=reference == "labeled")
+        pool_parts.append(A)
+        train_parts.append(B)
+    return np.hstack(pool_parts), np.hstack(train_parts)
+
+
+# ---------------------------------------------------------------- features
+
+
+def _committee_block(learner, X_pool, X_train, max_dim, rng):
+    """Centred member predictions, projected to at most ``max_dim`` columns."""
+    width = n_members(learner)
+    projection = None
+    if width > max_dim:
+        projection = (rng.standard_normal((width, max_dim)) / np.sqrt(max_dim)).astype(
+            np.float32
+        )
+
+    def block(X):
+        n_rows = _num_samples(X)
+        out = np.empty(
+            (n_rows, max_dim if projection is not None else width), np.float32
+        )
+        for s in chunk_slices(n_rows, width):
+            P = member_predictions(learner, take_rows(X, np.arange(s.start, s.stop)))
+            P = (P - P.mean(axis=1, keepdims=True)).astype(np.float32) / np.sqrt(width)
+            out[s] = P @ projection if projection is not None else P
+        return out
+
+    return block(X_pool), block(X_train)
+
+
+def _importances(learner, M_pool, rng):
+    """Importance of each model-space input, summing to 1.
+
+    The model's own ``feature_importances_`` (mean over committee members)
+    when it has them; otherwise the mean squared change of the model's
+    prediction when one input is permuted across at most
+    ``_SENSITIVITY_ROWS`` pool rows (labels are not needed); with more than
+    ``_SENSITIVITY_MAX_FEATURES`` inputs and no importances, equal weights.
+    """
+    n_features = M_pool.shape[1]
+    models = learner.committee_ or []
+    if learner.estimator_ is not None:
+        models = [learner.estimator_]
+    values = [
+        np.asarray(final_step(m).feature_importances_, dtype=float)
+        for m in models
+        if hasattr(final_step(m), "feature_importances_")
+    ]
+    values = [v for v in values if v.shape == (n_features,)]
+    if values:
+        imp = np.mean(values, axis=0)
+    elif n_features <= _SENSITIVITY_MAX_FEATURES:
+        imp = _sensitivity(final_step(models[0]), M_pool, rng)
+    else:
+        imp = np.ones(n_features)
+    imp = np.clip(np.nan_to_num(imp), 0, None)
+    total = imp.sum()
+    return imp / total if total > 0 else np.full(n_features, 1.0 / n_features)
+
+
+def _sensitivity(model, M_pool, rng):
+    """Mean squared change of ``model``'s prediction when one input is permuted."""
+    n_rows = _num_samples(M_pool)
+    rows = rng.choice(n_rows, min(n_rows, _SENSITIVITY_ROWS), replace=False)
+    sample = _dense_columns(take_rows(M_pool, np.sort(rows)), slice(None)).astype(float)
+    base = np.asarray(model.predict(sample), dtype=float)
+    order = rng.permutation(sample.shape[0])
+    out = np.empty(sample.shape[1])
+    for j in range(sample.shape[1]):  # one predict per input, not per row
+        column = sample[:, j].copy()
+        sample[:, j] = column[order]
+        out[j] = np.mean((np.asarray(model.predict(sample), dtype=float) - base) ** 2)
+        sample[:, j] = column
+    return out
+
+
+def _input_block(learner, X_pool, X_train, n_keep, rng, reference="pool"):
+    """Most important model-space inputs, and sqrt(importance) of each."""
+    Mp, Mt = learner._model_space(X_pool), learner._model_space(X_train)
+    imp = _importances(learner, Mt if reference == "labeled" else Mp, rng)
+    keep = np.argsort(-imp, kind="stable")[: min(n_keep, imp.shape[0])]
+    keep = keep[imp[keep] > 0]
+    Zp, Zt = _dense_columns(Mp, keep), _dense_columns(Mt, keep)
+    return Zp, Zt, np.sqrt(imp[keep])
+
+
+def _dense_columns(M, columns):
+    if sp.issparse(M):
+        return np.asarray(M.tocsc()[:, columns].toarray(), dtype=np.float32)
+    return np.asarray(np.asarray(M)[:, columns], dtype=np.float32)
+
+
+def _scale_pair(A, B, weight, labeled_only=False):
+    """Scale two row blocks in place to mean squared norm ``weight``.
+
+    The mean is over both blocks, or over ``B`` (the labeled rows) alone.
+    """
+    total = float(np.einsum("ij,ij->", B, B, dtype=np.float64))
+    rows = B.shape[0]
+    if not labeled_only or rows == 0:
+        total += float(np.einsum("ij,ij->", A, A, dtype=np.float64))
+        rows += A.shape[0]
+    mean_sq = total / max(rows, 1)
+    factor = np.sqrt(weight / mean_sq) if mean_sq > 0 else 0.0
+    A *= factor
+    B *= factor
+
+
+# ------------------------------------------------------------------ LCMD
+
+
+def _sq_dist_to(F, sq_norms, centre):
+    """Squared distances of every row of ``F`` to one ``centre``."""
+    d = sq_norms - 2.0 * (F @ centre) + float(centre @ centre)
+    return np.maximum(d, 0.0, out=d)
+
+
+def _nearest_centres(F, C):
+    """Squared distance of each row of ``F`` to its nearest row of ``C``, and which.
+
+    Computed in blocks of centres, so no (rows x centres) matrix is kept.
+    """
+    n = F.shape[0]
+    best = np.full(n, np.inf, dtype=np.float32)
+    owner = np.full(n, -1, dtype=np.intp)
+    if C.shape[0] == 0:
+        return best, owner
+    sq_norms = np.einsum("ij,ij->i", F, F)
+    c_norms = np.einsum("ij,ij->i", C, C)
+    step = max(1, _BLOCK_BYTES // (4 * max(n, 1)))
+    for start in range(0, C.shape[0], step):
+        block = slice(start, start + step)
+        # The row's own norm does not change which centre is nearest: add it last.
+        d = F @ C[block].T
+        d *= -2.0
+        d += c_norms[block][None, :]
+        arg = np.argmin(d, axis=1)
+        val = np.maximum(d[np.arange(n), arg] + sq_norms, 0.0)
+        better = val < best
+        best[better] = val[better]
+        owner[better] = arg[better] + start
+    return best, owner
+
+
+def lcmd_select(F_pool, F_train, n):
+    """Greedy LCMD: ``n`` pool positions in the order picked.
+
+    Parameters
+    ----------
+    F_pool : ndarray of shape (n_pool, n_dims)
+    F_train : ndarray of shape (n_labeled, n_dims)
+        Feature vectors of the labeled rows, the first centres.
+    n : int
+        Batch size, at most ``n_pool``.
+
+    Returns
+    -------
+    positions : ndarray of shape (n,)
+    scores : ndarray of shape (n_pool,)
+        Squared distance of each pool row to its nearest labeled row.
+    """
+    F_pool = np.ascontiguousarray(F_pool, dtype=np.float32)
+    F_train = np.ascontiguousarray(F_train, dtype=np.float32)
+    n_pool, n_train = F_pool.shape[0], F_train.shape[0]
+    dist, owner = _nearest_centres(F_pool, F_train)
+    scores = dist.copy()
+    sq_norms = np.einsum("ij,ij->i", F_pool, F_pool)
+    chosen = np.zeros(n_pool, dtype=bool)
+    positions = np.empty(n, dtype=np.intp)
+    for k in range(n):
+        if n_train + k == 0:
+            # No centre yet: start at the row farthest from the pool's mean.
+            pick = int(np.argmax(sq_norms - 2.0 * F_pool @ F_pool.mean(axis=0)))
+        else:
+            # Picked rows keep distance 0, so they add no mass and never win.
+            mass = np.bincount(owner, weights=dist, minlength=n_train + n)
+            if mass.max() <= 0:
+                # Every row coincides with a centre: take the first left.
+                pick = int(np.flatnonzero(~chosen)[0])
+            else:
+                cluster = int(np.argmax(mass))
+                pick = int(np.argmax(np.where(owner == cluster, dist, -1.0)))
+        positions[k] = pick
+        chosen[pick] = True
+        d = _sq_dist_to(F_pool, sq_norms, F_pool[pick])
+        closer = d < dist
+        dist[closer] = d[closer]
+        owner[closer] = n_train + k
+        dist[pick] = 0.0
+        owner[pick] = n_train + k
+    return positions, scores
