@@ -39,8 +39,8 @@ learner = ActiveLearningRegressor(
     random_state=0,
 )
 grid = {
-    "strategy": ["random", "uncertainty", "qbc"],
-    "batch_selection": ["top"],
+    "strategy": ["random", "uncertainty", "gsx"],
+    "batch_selection": ["top", "diverse"],
 }
 search = GridSearchCV(learner, grid, cv=3, scoring="neg_root_mean_squared_error")
 search.fit(X_choose, y_choose)
