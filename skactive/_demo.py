@@ -14,7 +14,8 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ._regressor import ActiveLearningRegressor
 from .simulation import simulate
-from .strategies._registry import BATCH_SELECTIONS, STRATEGIES
+from .strategies._base import BaseStrategy
+from .strategies._registry import BATCH_SELECTIONS, STRATEGIES, resolve_strategy
 
 
 class CommandError(ValueError):
@@ -29,7 +30,10 @@ def registered_strategies(batch_rules=("top", "diverse")):
     for name in STRATEGIES:
         if name == "random":
             continue
-        for rule in rules:
+        # A strategy that chooses its own batch (greedy sampling, LCMD)
+        # ignores the batch rule: one run says everything.
+        own_batch = type(resolve_strategy(name)).query is not BaseStrategy.query
+        for rule in rules[:1] if own_batch else rules:
             label = name if rule == "top" else f"{name}-{rule}"
             settings[label] = {"strategy": name, "batch_selection": rule}
     return settings
