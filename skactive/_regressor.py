@@ -212,6 +212,22 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None. Pass the targets, with NaN for unlabeled rows."
             )
+        # validate_data(reset=True) records the input's features at once; a
+        # fit that fails later must not leave a fitted learner expecting them.
+        seen = {
+            name: self.__dict__[name]
+            for name in ("n_features_in_", "feature_names_in_")
+            if name in self.__dict__
+        }
+        try:
+            return self._fit(X, y, fit_params)
+        except Exception:
+            for name in ("n_features_in_", "feature_names_in_"):
+                self.__dict__.pop(name, None)
+            self.__dict__.update(seen)
+            raise
+
+    def _fit(self, X, y, fit_params):
         raw_X = X
         X = self._validate_X(X, reset=True)
         y = _check_targets(y, _num_samples(X), allow_nan=True)

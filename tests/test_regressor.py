@@ -514,3 +514,24 @@ def test_existing_script_works_when_wrapped(split, tmp_path, wrapped):
     model = joblib.load(tmp_path / "model.joblib")
     assert model.predict(X_pool).shape == (200,)
     assert cross_val_score(pipe, X, y, cv=3).shape == (3,)
+
+
+@pytest.mark.parametrize(
+    "bad_fit",
+    [
+        lambda a, X: a.fit(X[:, :3], np.full(len(X), np.nan)),
+        lambda a, X: a.set_params(budget=10_000).fit(X[:, :4], np.ones(len(X))),
+    ],
+)
+def test_failed_refit_keeps_the_fitted_learner(split, bad_fit):
+    X, y, X_pool, *_ = split
+    alr = ActiveLearningRegressor(small_forest(), strategy="uncertainty", random_state=0)
+    alr.fit(X, y)
+    before = snapshot(alr, X_pool)
+    with pytest.raises(ValueError):
+        bad_fit(alr, X)
+    alr.set_params(budget=None)
+    assert alr.n_features_in_ == 10
+    assert_unchanged(alr, X_pool, before)
+    alr.teach(X_pool[:2], [1.0, 2.0])
+    assert alr.n_labeled_ == 42
