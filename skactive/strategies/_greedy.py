@@ -22,7 +22,13 @@ _FIRST_BLOCK = 64
 def as_model_matrix(X):
     """A 2-d float array or CSR matrix, without copying a float64 array."""
     if sp.issparse(X):
-        return sp.csr_matrix(X)
+        X = sp.csr_matrix(X)
+        if not np.isfinite(X.data).all():
+            raise ValueError(
+                "Greedy sampling measures distances between rows, and the rows "
+                "the model sees hold NaN or infinite values; impute them first."
+            )
+        return X
     if hasattr(X, "to_numpy"):
         X = X.to_numpy()
     X = np.asarray(X)
@@ -33,6 +39,12 @@ def as_model_matrix(X):
         )
     if X.dtype.kind != "f":
         X = X.astype(float)
+    if not np.isfinite(X).all():
+        raise ValueError(
+            "Greedy sampling measures distances between rows, and the rows the "
+            "model sees hold NaN or infinite values; impute them first, e.g. "
+            "estimator=make_pipeline(SimpleImputer(), your_regressor)."
+        )
     return X
 
 

@@ -342,7 +342,27 @@ def _input_block(learner, X_pool, X_train, n_keep, rng, reference="pool"):
     keep = np.argsort(-imp, kind="stable")[: min(n_keep, imp.shape[0])]
     keep = keep[imp[keep] > 0]
     Zp, Zt = _dense_columns(Mp, keep), _dense_columns(Mt, keep)
+    _fill_missing(Zp, Zt)
     return Zp, Zt, np.sqrt(imp[keep])
+
+
+def _fill_missing(A, B):
+    """Put each column's mean (over both blocks) where a value is missing.
+
+    Models that take NaN (histogram gradient boosting) pass it through to the
+    model space; a missing input then sits at the centre of its column
+    instead of breaking the distances.
+    """
+    missing_a, missing_b = ~np.isfinite(A), ~np.isfinite(B)
+    if not (missing_a.any() or missing_b.any()):
+        return
+    total = np.where(missing_a, 0, A).sum(axis=0, dtype=np.float64) + np.where(
+        missing_b, 0, B
+    ).sum(axis=0, dtype=np.float64)
+    count = (~missing_a).sum(axis=0) + (~missing_b).sum(axis=0)
+    means = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+    A[missing_a] = np.broadcast_to(means, A.shape)[missing_a]
+    B[missing_b] = np.broadcast_to(means, B.shape)[missing_b]
 
 
 def _dense_columns(M, columns):
