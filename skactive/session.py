@@ -213,9 +213,13 @@ class LabelingSession:
         self._criteria = start_criteria(stopping)
         try:
             check_is_fitted(learner)
-            self._X_own, self._y_own = learner.X_labeled_, learner.y_labeled_
+            self._X_own, self._y_own = _own_labels(learner)
         except NotFittedError:
             self._X_own = self._y_own = None
+        # Remember the learner's own labels on the object itself, so reopening
+        # a session with the same (since taught) learner does not count the
+        # stored answers twice.
+        learner.__dict__["_session_own_labels"] = (self._X_own, self._y_own)
         self._connection = self._open()
         try:
             if not self.answers_.empty:
@@ -702,3 +706,18 @@ def _check_header(path):
             f"{path!r} was written by a newer skactive (session format {version}, "
             f"this version reads {FORMAT_VERSION}); upgrade skactive."
         )
+
+
+def _own_labels(learner):
+    """The labels a learner had before any session taught it.
+
+    A learner a session has taught carries the labels it started from; they
+    count as its own while its labels still begin with them (a learner refit
+    on other data since then starts afresh).
+    """
+    X_own, y_own = learner.__dict__.get("_session_own_labels", (None, None))
+    if y_own is not None:
+        k = len(y_own)
+        if learner.n_labeled_ >= k and np.array_equal(learner.y_labeled_[:k], y_own):
+            return X_own, y_own
+    return learner.X_labeled_, learner.y_labeled_

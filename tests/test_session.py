@@ -426,3 +426,28 @@ def test_failed_write_stores_nothing_and_says_so(data, tmp_path):
     assert session.learner.n_labeled_ == 41
     session.answer(2, 2.0)  # once the disk has room, the person answers again
     assert session.answers_.to_dict() == {1: 1.0, 2: 2.0}
+
+
+def test_reopening_with_the_same_learner_counts_answers_once(tmp_path):
+    from sklearn.datasets import make_friedman1
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skactive import ActiveLearningRegressor, LabelingSession
+
+    X, y = make_friedman1(n_samples=120, random_state=0)
+    alr = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=5, random_state=0), random_state=0
+    ).fit(X[:10], y[:10])
+    path = tmp_path / "same.db"
+    session = LabelingSession(alr, X[10:], path)
+    session.answer(0, 999.0)
+    session.answer(1, y[11])
+    session.close()
+    again = LabelingSession(alr, X[10:], path)  # the same, already taught object
+    assert again.learner.n_labeled_ == 12
+    again.skip(0)  # withdraw the wrong answer
+    again.close()
+    third = LabelingSession(alr, X[10:], path)
+    assert third.learner.n_labeled_ == 11
+    assert 999.0 not in third.learner.y_labeled_
+    third.close()
