@@ -1,5 +1,6 @@
 """Stream-based selection: buy a row's label on arrival, under a label budget."""
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -376,9 +377,18 @@ def _partial_fit(learner, X, y, rng):
     for member in learner.committee_ or []:
         counts = rng.poisson(1.0, size=y.shape[0])
         models.append((member, np.repeat(np.arange(y.shape[0]), counts)))
+    # Update copies and swap them in only when every update worked, so a
+    # failure leaves the learner as it was and the labels can be retried.
+    updated = []
     for model, rows in models:
+        model = copy.deepcopy(model)
         if rows.size:
             model.partial_fit(take_rows(X, rows), y[rows])
+        updated.append(model)
+    if learner.estimator_ is not None:
+        learner.estimator_ = updated.pop(0)
+    if learner.committee_:
+        learner.committee_ = updated
     learner.X_labeled_ = concat_rows(learner.X_labeled_, X)
     learner.y_labeled_ = np.concatenate([learner.y_labeled_, y])
     learner.n_labeled_ = int(learner.y_labeled_.shape[0])

@@ -155,10 +155,11 @@ def test_incremental_update_uses_partial_fit(stream, strategy):
     selector.update(X[50:60], y[50:60])
     assert selector.n_pending_ == 0
     assert learner.n_labeled_ == 60
-    # updated in place: the same model objects, new coefficients
+    # updated copies are swapped in: new coefficients, the old objects untouched
     after = [m for m in [learner.estimator_, *(learner.committee_ or [])] if m]
-    assert all(a is b for a, b in zip(models, after))
+    assert len(after) == len(models)
     assert any(not np.allclose(b, m.coef_) for b, m in zip(before, after))
+    assert all(np.allclose(b, m.coef_) for b, m in zip(before, models))
     assert selector.decide(X[60:70]).shape == (10,)
 
 
