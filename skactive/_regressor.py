@@ -474,6 +474,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         raw_X = X
         X = self._validate_X(X, reset=False)
         y = _check_targets(y, _num_samples(X), allow_nan=False)
+        return self._teach_validated(X, y, raw_X, fit_params)
+
+    def _teach_validated(self, X, y, raw_X, fit_params):
+        """Append validated rows and targets, refit, and swap the new state in."""
         X_all = concat_rows(self.X_labeled_, X)
         y_all = np.concatenate([self.y_labeled_, y])
         params = self._appended_params(fit_params, _num_samples(X))
@@ -600,10 +604,12 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             if not answered.all():
                 kept = positions[answered]
                 if kept.size:
-                    self.teach(
-                        take_rows(rows, np.flatnonzero(answered)),
+                    kept_rows = take_rows(rows, np.flatnonzero(answered))
+                    self._teach_validated(
+                        kept_rows,
                         answers[answered],
-                        **split_row_params(params, k, np.flatnonzero(answered)),
+                        kept_rows,
+                        split_row_params(params, k, np.flatnonzero(answered)),
                     )
                     self.history_.append(self._record(kept, X_val, y_val))
                 raise ValueError(
@@ -611,7 +617,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                     f"{positions[~answered].tolist()}; the {kept.size} other answers "
                     "of this round were taught. Give a number for every row."
                 )
-            self.teach(rows, answers, **params)
+            self._teach_validated(rows, answers, rows, params)
             available[positions] = False
             bought += k
             record = self._record(positions, X_val, y_val)

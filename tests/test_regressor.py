@@ -535,3 +535,17 @@ def test_failed_refit_keeps_the_fitted_learner(split, bad_fit):
     assert_unchanged(alr, X_pool, before)
     alr.teach(X_pool[:2], [1.0, 2.0])
     assert alr.n_labeled_ == 42
+
+
+def test_learn_on_a_frame_keeps_feature_names_quietly(split):
+    import warnings
+
+    X, y, X_pool, y_pool, *_ = split
+    columns = [f"x{i}" for i in range(10)]
+    alr = ActiveLearningRegressor(small_forest(), strategy="uncertainty", random_state=0)
+    alr.fit(pd.DataFrame(X, columns=columns), y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        alr.learn(pd.DataFrame(X_pool, columns=columns), y_pool, n_queries=20)
+    assert alr.n_labeled_ == 60
+    np.testing.assert_array_equal(alr.feature_names_in_, columns)

@@ -35,13 +35,13 @@ def test_curves_and_summary(friedman):
 def test_no_test_row_is_ever_queried(friedman, monkeypatch):
     X, y = friedman
     seen = []
-    original = ActiveLearningRegressor.teach
+    original = ActiveLearningRegressor._teach_validated  # where every label lands
 
-    def spy(self, X_new, y_new, **kw):
+    def spy(self, X_new, y_new, raw_X, params):
         seen.append(np.asarray(X_new).copy())
-        return original(self, X_new, y_new, **kw)
+        return original(self, X_new, y_new, raw_X, params)
 
-    monkeypatch.setattr(ActiveLearningRegressor, "teach", spy)
+    monkeypatch.setattr(ActiveLearningRegressor, "_teach_validated", spy)
     # test rows are the ones whose targets never reach teach: compare by value
     from sklearn.model_selection import train_test_split
 
@@ -78,7 +78,7 @@ class _Spy:
     def __init__(self, monkeypatch):
         self.fit, self.teach, self.pool, self.predict = [], [], [], []
         spy = self
-        fit, teach = ActiveLearningRegressor.fit, ActiveLearningRegressor.teach
+        fit, teach = ActiveLearningRegressor.fit, ActiveLearningRegressor._teach_validated
         learn, predict = ActiveLearningRegressor._learn, ActiveLearningRegressor.predict
 
         def fit_(self, X, y, **kw):
@@ -86,9 +86,9 @@ class _Spy:
                             frozenset(np.asarray(X)[:, 0].astype(int))))
             return fit(self, X, y, **kw)
 
-        def teach_(self, X, y, **kw):
+        def teach_(self, X, y, raw_X, params):
             spy.teach.append(frozenset(np.asarray(X)[:, 0].astype(int)))
-            return teach(self, X, y, **kw)
+            return teach(self, X, y, raw_X, params)
 
         def learn_(self, X_pool, oracle, **kw):
             spy.pool.append(frozenset(np.asarray(X_pool)[:, 0].astype(int)))
@@ -99,7 +99,7 @@ class _Spy:
             return predict(self, X, return_std=return_std)
 
         monkeypatch.setattr(ActiveLearningRegressor, "fit", fit_)
-        monkeypatch.setattr(ActiveLearningRegressor, "teach", teach_)
+        monkeypatch.setattr(ActiveLearningRegressor, "_teach_validated", teach_)
         monkeypatch.setattr(ActiveLearningRegressor, "_learn", learn_)
         monkeypatch.setattr(ActiveLearningRegressor, "predict", predict_)
 
