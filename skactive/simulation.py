@@ -247,6 +247,11 @@ def _strategy_settings(strategies):
     settings = {}
     for strategy in strategies:
         label = strategy if isinstance(strategy, str) else type(strategy).__name__
+        if label in settings:
+            raise ValueError(
+                f"Two strategies share the label {label!r}; pass a mapping "
+                "{label: {'strategy': ...}} to tell them apart."
+            )
         settings[label] = {"strategy": strategy}
     return settings
 

@@ -323,3 +323,13 @@ def test_stopping_shortens_every_curve_and_summary_still_compares(friedman):
     summary = result.summary()
     assert np.isfinite(summary["rmse_ratio"]).all()
     assert summary.loc["random", "rmse_ratio"] == pytest.approx(1.0)
+
+
+def test_strategies_sharing_a_label_raise(friedman):
+    from skactive.strategies import GreedySampling
+
+    X, y = friedman
+    with pytest.raises(ValueError, match="share the label"):
+        simulate(learner(), X, y, budget=20, initial_size=10, batch_size=10,
+                 strategies=["random", GreedySampling(kind="gsx"),
+                             GreedySampling(kind="igs")])
