@@ -98,14 +98,16 @@ def cold_start(X_pool, n, random_state=None):
         labels = model.fit_predict(Xs)
     centres = model.cluster_centers_
     # Distance of each row to its own centre, without an (n_pool, n) matrix.
-    own = centres[labels]
     if sp.issparse(Xs):
+        # (n_pool, n) dot products keep a sparse pool sparse.
+        dots = np.asarray(Xs @ centres.T)[np.arange(n_pool), labels]
         diff_sq = (
             np.asarray(Xs.multiply(Xs).sum(axis=1)).ravel()
-            - 2.0 * np.asarray(Xs.multiply(own).sum(axis=1)).ravel()
-            + np.einsum("ij,ij->i", own, own)
+            - 2.0 * dots
+            + np.einsum("ij,ij->i", centres, centres)[labels]
         )
     else:
+        own = centres[labels]
         diff_sq = np.einsum("ij,ij->i", Xs - own, Xs - own)
     order = np.lexsort((np.arange(n_pool), diff_sq, labels))
     first_of_cluster = order[np.r_[True, labels[order][1:] != labels[order][:-1]]]

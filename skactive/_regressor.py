@@ -528,7 +528,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         Parameters
         ----------
         X_pool : array-like or sparse matrix of shape (n_pool, n_features)
-            Candidate rows. A row is queried at most once.
+            Candidate rows. A row is queried at most once per call; the
+            learner does not recognise rows it was taught earlier, so pass
+            only rows that are still unlabeled.
         oracle : callable or array-like of shape (n_pool,)
             A callable takes the queried rows and returns their targets. An
             array holds the targets aligned with ``X_pool`` and is read only
