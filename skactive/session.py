@@ -433,17 +433,7 @@ class LabelingSession:
         connection = self._db()
         with _transaction(connection, self.path):
             connection.execute("BEGIN IMMEDIATE")
-            for position, value in zip(positions, values):
-                connection.execute(
-                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
-                    (position, value, at),
-                )
-                connection.execute("DELETE FROM skips WHERE position = ?", (position,))
-                connection.execute(
-                    "INSERT INTO events (kind, position, value, at) VALUES "
-                    "('answer', ?, ?, ?)",
-                    (position, value, at),
-                )
+            _store_answers(connection, positions, values, at)
         self._refit()
         return self
 
@@ -527,17 +517,7 @@ class LabelingSession:
         connection = self._db()
         with _transaction(connection, self.path):
             connection.execute("BEGIN IMMEDIATE")
-            for position, value in zip(positions, values):
-                connection.execute(
-                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
-                    (position, value, at),
-                )
-                connection.execute("DELETE FROM skips WHERE position = ?", (position,))
-                connection.execute(
-                    "INSERT INTO events (kind, position, value, at) VALUES "
-                    "('answer', ?, ?, ?)",
-                    (position, value, at),
-                )
+            _store_answers(connection, positions, values, at)
             for position in skipped:
                 connection.execute(
                     "DELETE FROM answers WHERE position = ?", (position,)
@@ -721,3 +701,16 @@ def _own_labels(learner):
         if learner.n_labeled_ >= k and np.array_equal(learner.y_labeled_[:k], y_own):
             return X_own, y_own
     return learner.X_labeled_, learner.y_labeled_
+
+
+def _store_answers(connection, positions, values, at):
+    """Write answers (replacing earlier ones and skips) inside an open transaction."""
+    for position, value in zip(positions, values):
+        connection.execute(
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (position, value, at)
+        )
+        connection.execute("DELETE FROM skips WHERE position = ?", (position,))
+        connection.execute(
+            "INSERT INTO events (kind, position, value, at) VALUES ('answer', ?, ?, ?)",
+            (position, value, at),
+        )

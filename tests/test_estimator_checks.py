@@ -50,4 +50,5 @@ def expected_failed_checks(estimator):
 
 @parametrize_with_checks(CONFIGURATIONS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
+    # Each scikit-learn check asserts inside and raises on failure.
     check(estimator)
