@@ -61,6 +61,7 @@ OURS = [
     ("igs", "forest", {"strategy": "igs"}, "skactiveml GreedySamplingTarget(GSi)"),
     ("uncertainty+diverse", "forest",
      {"strategy": "uncertainty", "batch_selection": "diverse"}, None),
+    ("lcmd (default)", "forest", {"strategy": "lcmd"}, None),
 ]
 
 

@@ -1,0 +1,160 @@
+"""How much can any choice of rows gain? Designs that cheat, against random.
+
+One command (from the repository root, after the label-efficiency benchmark
+has cached random's curves for the same seeds)::
+
+    nice -n 10 python benchmarks/design_ceiling.py --seeds 10
+
+The label-efficiency benchmark compares every strategy with a forest
+trained on the whole pool ("headroom"). That bound cannot be reached with
+220 labels. This script asks a sharper question: how good are designs of
+the same size that are allowed to *cheat*, that is, to read the labels of
+every pool row before choosing? No strategy can use that knowledge, so
+what they reach is a rough, optimistic reference for what a strategy could
+capture at this label budget.
+
+Two oracle designs, on the main protocol of ``label_efficiency.py`` (same
+data preparation, splits, seeds, random forest and initial labels):
+
+``oracle-kmeans``
+    For every budget n on the curve: k-means with n clusters in the space
+    of the inputs weighted by the square root of the whole-pool forest's
+    feature importances, joined to the true target (standardized, weight
+    0.5); the pool row nearest each centre is labeled. A space-filling,
+    representative design along what matters, using every label.
+``oracle-residual``
+    The initial labels of random, then rounds of the 20 pool rows with the
+    largest true absolute error of the current forest: error sampling with
+    the answers known in advance.
+
+The test set is never in the pool and is never used to choose. Ratios use
+random's curves cached by ``label_efficiency.py`` for the same seeds (run it
+first); the cell is exp(mean over seeds and rounds of log RMSE - log RMSE of
+random), as there. Writes ``docs/benchmarks/results/design_ceiling.{csv,md}``.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import pairwise_distances_argmin
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import label_efficiency as le  # noqa: E402
+
+from skactive import ActiveLearningRegressor  # noqa: E402
+
+DESIGNS = ("oracle-kmeans", "oracle-residual")
+
+
+def _rmse(X_pool, y_pool, rows, X_test, y_test, seed):
+    model = ActiveLearningRegressor(le.make_learner("rf"), strategy="random",
+                                    random_state=seed)
+    model.fit(X_pool[rows], y_pool[rows])
+    return float(np.sqrt(np.mean((model.predict(X_test) - y_test) ** 2))), model
+
+
+def oracle_curves(dataset, seed):
+    """RMSE after every round for both oracle designs (main protocol)."""
+    spec = le.PROTOCOLS["main"]
+    X_pool, y_pool, X_test, y_test = le.prepare(dataset, "main", seed)
+    budgets = [spec["initial"] + spec["batch"] * k for k in range(1, spec["rounds"] + 1)]
+    if y_pool.shape[0] < budgets[-1] + spec["batch"]:
+        return None
+    whole = ActiveLearningRegressor(le.make_learner("rf"), strategy="random",
+                                    random_state=seed).fit(X_pool, y_pool)
+    importance = whole.estimator_.feature_importances_
+    target = (y_pool - y_pool.mean()) / (y_pool.std() or 1.0)
+    space = np.hstack([X_pool * np.sqrt(importance), 0.5 * target[:, None]])
+    kmeans = []
+    for n in budgets:
+        centres = KMeans(n, n_init=1, random_state=seed).fit(space).cluster_centers_
+        rows = np.unique(pairwise_distances_argmin(centres, space))
+        kmeans.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
+
+    rows = np.random.RandomState(seed).choice(y_pool.shape[0], spec["initial"],
+                                              replace=False)
+    _, model = _rmse(X_pool, y_pool, rows, X_test, y_test, seed)
+    residual = []
+    for _ in budgets:
+        error = np.abs(model.predict(X_pool) - y_pool)
+        error[rows] = -np.inf
+        rows = np.concatenate([rows, np.argsort(-error)[: spec["batch"]]])
+        score, model = _rmse(X_pool, y_pool, rows, X_test, y_test, seed)
+        residual.append(score)
+    return {"n_labels": budgets, "oracle-kmeans": kmeans, "oracle-residual": residual}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--datasets", nargs="+", default=list(le.REAL_DATASETS))
+    parser.add_argument("--n-jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    from joblib import Parallel, delayed
+
+    seeds = list(range(args.seeds))
+    cache = le.CACHE / "ceiling"
+    cache.mkdir(parents=True, exist_ok=True)
+
+    def cell(dataset, seed):
+        path = cache / f"{dataset}_seed{seed}.json"
+        if not path.exists():
+            path.write_text(json.dumps(oracle_curves(dataset, seed)))
+        return dataset, seed, json.loads(path.read_text())
+
+    cells = Parallel(n_jobs=args.n_jobs)(
+        delayed(cell)(d, s) for d in args.datasets for s in seeds)
+    rows = []
+    for dataset in args.datasets:
+        base = le._load(dataset, "rf", "main", "random", seeds)
+        lcmd = le._load(dataset, "rf", "main", "lcmd-top", seeds)
+        ours = {s: c for d, s, c in cells if d == dataset and c is not None}
+        if not isinstance(base, list) or len(ours) < len(seeds):
+            continue
+        base_log = np.log([c["rmse"][1:] for c in base])
+        row = {"dataset": dataset, "n_seeds": len(seeds)}
+        for design in DESIGNS:
+            own = np.log([ours[s][design] for s in seeds])
+            row[design] = float(np.exp(np.mean(own - base_log)))
+        if isinstance(lcmd, list):
+            row["lcmd (default)"] = float(np.exp(np.mean(
+                np.log([c["rmse"][1:] for c in lcmd]) - base_log)))
+        full = le._load(dataset, "rf", "main", "full-pool", seeds)
+        if isinstance(full, list):
+            full_log = np.log([c["rmse"][0] for c in full])
+            row["whole pool"] = float(np.exp(np.mean(full_log[:, None] - base_log)))
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("dataset")
+    le.OUT.mkdir(parents=True, exist_ok=True)
+    table.to_csv(le.OUT / "design_ceiling.csv", float_format="%.4f")
+    summary = table.drop(columns="n_seeds")
+    summary.loc["median"] = summary.median()
+    summary.loc["geometric mean"] = np.exp(np.log(summary.iloc[:-1]).mean())
+    text = "\n".join([
+        "# Designs that cheat: an optimistic reference for the main protocol",
+        "",
+        f"Generated by `python benchmarks/design_ceiling.py --seeds {args.seeds}`. "
+        "Random forest, 20 initial + 10 x 20 labels, pool <= 5,000; ratio of RMSE "
+        "to random averaged over the curve (below 1 is better). The oracle designs "
+        "read every pool label before choosing; no strategy can.",
+        "",
+        le._md_table(summary.rename_axis("dataset")),
+        "",
+    ])
+    (le.OUT / "design_ceiling.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
