@@ -20,7 +20,8 @@ data preparation, splits, seeds, random forest and initial labels):
     For every budget n on the curve: k-means with n clusters in the space
     of the inputs weighted by the square root of the whole-pool forest's
     feature importances, joined to the true target (standardized, weight
-    0.5); the pool row nearest each centre is labeled. A space-filling,
+    0.5); the pool row nearest each centre is labeled (two centres may share
+    a row, so a design can hold a few rows fewer than n). A space-filling,
     representative design along what matters, using every label.
 ``oracle-residual``
     The initial labels of random, then rounds of the 20 pool rows with the
