@@ -75,13 +75,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from skactive import ActiveLearningRegressor
+from skactive._demo import registered_strategies
 from skactive.datasets import (
     REAL_DATASETS,
     SYNTHETIC_DATASETS,
     load_dataset,
 )
-from skactive.strategies._base import BaseStrategy
-from skactive.strategies._registry import BATCH_SELECTIONS, STRATEGIES, resolve_strategy
 
 CACHE = ROOT / "benchmarks" / ".cache"
 OUT = ROOT / "docs" / "benchmarks" / "results"
@@ -107,15 +106,15 @@ def make_learner(name):
 
 
 def skactive_strategies():
-    """Every registered strategy x batch rule, labelled ``name-rule``."""
-    out = {"random": {"strategy": "random", "batch_selection": "top"}}
-    for name in STRATEGIES:
-        if name == "random":
-            continue
-        # Greedy sampling and LCMD choose their own batch: one run says it all.
-        own_batch = type(resolve_strategy(name)).query is not BaseStrategy.query
-        for rule in list(BATCH_SELECTIONS)[:1] if own_batch else BATCH_SELECTIONS:
-            out[f"{name}-{rule}"] = {"strategy": name, "batch_selection": rule}
+    """Every registered strategy x batch rule, labelled ``name-rule``.
+
+    Greedy sampling and LCMD choose their own batch, so they run once.
+    """
+    out = {}
+    for label, params in registered_strategies().items():
+        if label != "random" and params["batch_selection"] == "top":
+            label = f"{label}-top"
+        out[label] = {"batch_selection": "top", **params}
     return out
 
 
