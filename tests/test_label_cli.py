@@ -196,36 +196,65 @@ def test_export_then_import(pool_csv, tmp_path, capsys):
         zip(batch["row"][1:], [10.0, 20.0, 30.0])
     )
     assert [pool.row_of(p) for p in skips] == [batch["row"][0]]
-    # The next export proposes none of them.
-    assert main(base + ["--export", str(out), "--batch", "4"]) == 0
-    assert not set(pd.read_csv(out)["row"]) & set(batch["row"])
+    # The next export proposes none of them (to a new file: the filled batch
+    # is never overwritten).
+    before = out.read_bytes()
+    assert main(base + ["--export", str(out), "--batch", "4"]) == 1
+    assert "already exists and was left untouched" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    again = tmp_path / "next2.csv"
+    assert main(base + ["--export", str(again), "--batch", "4"]) == 0
+    assert not set(pd.read_csv(again)["row"]) & set(batch["row"])
+
+
+def answers_file(pool_csv, path, lines, drop=()):
+    """An answers file as --export writes it: (row, features of row, answer)."""
+    frame = pd.read_csv(pool_csv)
+    sources = [s if isinstance(s, tuple) else (s, {}) for _, s, _ in lines]
+    table = frame.iloc[[source for source, _ in sources]].copy()
+    for i, (_, edits) in enumerate(sources):
+        for column, value in edits.items():
+            table.iloc[i, table.columns.get_loc(column)] = value
+    table.insert(0, "row", [row for row, _, _ in lines])
+    table["price"] = [answer for _, _, answer in lines]
+    table.drop(columns=list(drop)).to_csv(path, index=False)
+    return path
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    "lines, drop, message",
     [
-        ("row,price\n9,1.5\n9999,2\n", r"unknown row 9999 \(is not a row of the pool"),
-        ("row,price\n9,1.5\n2,2\n", r"unknown row 2 \(already has a target"),
-        ("row,price\n9,1.5\n10,cheap\n", r"row 10: 'cheap' is not a number"),
-        ("row,price\n9,1.5\n10,\n", r"row 10 has no answer"),
-        ("row,price\n9,1.5\n9,2\n", r"row 9 appears twice"),
-        ("row,price\n9,1.5\n10,inf\n", r"is not finite"),
-        ("row,cost\n9,1.5\n", r"no column\(s\) \['price'\]"),
+        ([(9, 9, "1.5"), (9999, 2, "2")], (), r"unknown row 9999 \(is not a row of"),
+        ([(9, 9, "1.5"), (2, 2, "2")], (), r"unknown row 2 \(already has a target"),
+        ([(9, 9, "1.5"), (10, 10, "cheap")], (), r"row 10: 'cheap' is not a number"),
+        ([(9, 9, "1.5"), (10, 10, "")], (), r"row 10 has no answer"),
+        ([(9, 9, "1.5"), (9, 9, "2")], (), r"row 9 appears twice"),
+        ([(9, 9, "1.5"), (10, 10, "inf")], (), r"is not finite"),
+        ([(9, 9, "1.5"), (10, 10, "1e39")], (), r"too large to learn from"),
+        (
+            [(9, 9, "1.5"), (10, (10, {"sqft": 1.25}), "2")],
+            (),
+            r"line 3: row 10 is not the row exported \(sqft 1.25 in the file, "
+            r"[0-9.]+ in pool.csv\); no row to label has this line's values",
+        ),
+        ([(9, 9, "1.5")], ("price",), r"no column\(s\) \['price'\]"),
+        ([(9, 9, "1.5")], ("sqft",), r"no column\(s\) \['sqft'\]"),
     ],
 )
-def test_bad_answers_file_stores_nothing(pool_csv, tmp_path, capsys, content, message):
+def test_bad_answers_file_stores_nothing(
+    pool_csv, tmp_path, capsys, lines, drop, message
+):
     session = tmp_path / "s.db"
     base = ["label", str(pool_csv), "--target", "price", "--session", str(session)]
-    good = tmp_path / "good.csv"
-    good.write_text("row,price\n20,5\n")
+    good = answers_file(pool_csv, tmp_path / "good.csv", [(20, 20, "5")])
     assert main(base + ["--import", str(good)]) == 0
     before = stored(session)
-    bad = tmp_path / "bad.csv"
-    bad.write_text(content)
+    bad = answers_file(pool_csv, tmp_path / "bad.csv", lines, drop)
     assert main(base + ["--import", str(bad)]) == 1
     err = capsys.readouterr().err
     assert re.search(message, err), err
     assert "Nothing was stored" in err or "nothing was stored" in err
+    assert "Traceback" not in err
     assert stored(session) == before == ({pool_row_position(pool_csv, 20): 5.0}, [])
 
 
@@ -254,22 +283,30 @@ def test_foreign_session_file_is_refused(pool_csv, tmp_path, capsys):
     assert hashlib.sha256(notes.read_bytes()).hexdigest() == before
 
 
-def test_changed_pool_csv_is_refused(pool_csv, tmp_path, capsys):
+def test_changed_pool_csv(pool_csv, tmp_path, capsys):
     session = tmp_path / "s.db"
-    base = [
-        "--target",
-        "price",
-        "--session",
-        str(session),
-        "--export",
-        str(tmp_path / "n.csv"),
-    ]
-    assert main(["label", str(pool_csv), *base]) == 0
+    base = ["--target", "price", "--session", str(session)]
+    good = answers_file(pool_csv, tmp_path / "a.csv", [(20, 20, "5")])
+    assert main(["label", str(pool_csv), *base, "--import", str(good)]) == 0
+    original = pool_csv.read_bytes()
     frame = pd.read_csv(pool_csv)
-    frame.loc[30, "price"] = 99.0  # one more labeled row: the pool changed
+    frame.loc[30, "price"] = 99.0  # another row priced by hand: fine
+    frame.loc[31, "sqft"] = 1.0  # an unanswered row edited: fine
     frame.to_csv(pool_csv, index=False)
-    assert main(["label", str(pool_csv), *base]) == 1
-    assert "has changed since the session" in capsys.readouterr().err
+    out = tmp_path / "labeled.csv"
+    assert main(["label", str(pool_csv), *base, "--write-labeled", str(out)]) == 0
+    assert pd.read_csv(out).loc[20, "price"] == 5.0
+    for edit, hint in [("sqft", "feature values are not the same"),
+                       ("price", "filled in since")]:
+        changed = pd.read_csv(pool_csv)
+        changed.loc[20, edit] = 7.0  # the answered row changed, or priced by hand
+        changed.to_csv(pool_csv, index=False)
+        code = main(["label", str(pool_csv), *base, "--export", str(tmp_path / "n.csv")])
+        err = capsys.readouterr().err
+        assert code == 1 and "no longer in the pool" in err and hint in err, err
+        assert "answer 5" in err and "Traceback" not in err
+    pool_csv.write_bytes(original)
+    assert main(["label", str(pool_csv), *base, "--export", str(tmp_path / "n.csv")]) == 0
 
 
 @pytest.mark.parametrize(
@@ -344,11 +381,11 @@ def test_failed_save_is_reported_and_asked_again(
     real = LabelingSession.answer_many
     failures = []
 
-    def full_disk_once(self, positions, values):
+    def full_disk_once(self, positions, values, **options):
         if not failures:
             failures.append(positions)
             raise OSError("Could not write to the session file: disk is full")
-        return real(self, positions, values)
+        return real(self, positions, values, **options)
 
     monkeypatch.setattr(LabelingSession, "answer_many", full_disk_once)
     session = tmp_path / "s.db"

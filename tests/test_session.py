@@ -240,42 +240,105 @@ def test_directory_is_refused(data, tmp_path):
         LabelingSession(learner(X0, y0), Xp, tmp_path)
 
 
+def frame_pool(Xp):
+    return pd.DataFrame(Xp, columns=[f"x{i}" for i in range(Xp.shape[1])])
+
+
 @pytest.mark.parametrize(
     "change",
-    ["value", "order", "row dropped", "column name", "dtype"],
+    ["answered value", "answered row dropped", "column name", "dtype"],
 )
-def test_fingerprint_catches_a_changed_pool(data, tmp_path, change):
+def test_changed_or_removed_answered_row_is_refused(data, tmp_path, change):
     X0, y0, Xp, yp = data
-    columns = [f"x{i}" for i in range(Xp.shape[1])]
-    frame = pd.DataFrame(Xp, columns=columns)
+    frame, X0f = frame_pool(Xp), frame_pool(X0)
     path = tmp_path / "s.db"
-    with LabelingSession(
-        learner(pd.DataFrame(X0, columns=columns), y0), frame, path
-    ) as session:
-        session.answer(0, 1.0)
+    with LabelingSession(learner(X0f, y0), frame, path) as session:
+        session.answer(17, 1.5).answer(3, 2.5)
     changed = frame.copy()
-    if change == "value":
+    if change == "answered value":
         changed.iloc[17, 3] += 1e-9
-    elif change == "order":
-        changed = changed.iloc[::-1].reset_index(drop=True)
-    elif change == "row dropped":
-        changed = changed.iloc[:-1]
+    elif change == "answered row dropped":
+        changed = changed.drop(index=17)
     elif change == "column name":
         changed = changed.rename(columns={"x0": "y0"})
     else:
         changed = changed.astype(np.float32)
-    assert pool_fingerprint(changed) != pool_fingerprint(frame)
     before = digest(path)
-    with pytest.raises(ValueError, match="not the pool the session"):
-        LabelingSession(learner(pd.DataFrame(X0, columns=columns), y0), changed, path)
+    message = "columns" if change == "column name" else r"no longer in the pool.*1\.5"
+    with pytest.raises(ValueError, match=message):
+        LabelingSession(learner(X0f, y0), changed, path)
     assert digest(path) == before
-    # The same pool, reloaded, is accepted (a new index does not matter).
+    # Put back as it was, the pool opens with every answer (a new index is fine).
     same = frame.copy()
     same.index = same.index + 1000
-    with LabelingSession(
-        learner(pd.DataFrame(X0, columns=columns), y0), same, path
-    ) as session:
-        assert session.answers_.to_dict() == {0: 1.0}
+    with LabelingSession(learner(X0f, y0), same, path) as session:
+        assert session.answers_.to_dict() == {3: 2.5, 17: 1.5}
+
+
+def test_edited_pool_reattaches_answers_to_their_rows(data, tmp_path):
+    X0, y0, Xp, yp = data
+    frame, X0f = frame_pool(Xp), frame_pool(X0)
+    frame["rooms"] = np.arange(len(frame)) % 5  # an int column
+    X0f["rooms"] = 1
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0f, y0), frame, path) as session:
+        session.answer(17, 1.5, annotator="ana").answer(3, 2.5).skip(40)
+    # Rows added at the top, an unanswered row removed, unanswered values
+    # edited, the rest reversed, ints re-saved as floats, columns reordered.
+    edited = pd.concat([frame.iloc[:2] + 100, frame.drop(index=5)])
+    edited.iloc[2:, 0] = edited.iloc[2:, 0].where(
+        ~edited.index[2:].isin([8, 9]), -1.0
+    )
+    edited = pd.concat([edited.iloc[:2], edited.iloc[2:].iloc[::-1]])
+    edited["rooms"] = edited["rooms"].astype(float)
+    edited = edited[edited.columns[::-1]].reset_index(drop=True)
+    where = {old: int(np.flatnonzero((edited[frame.columns] == frame.loc[old]).all(axis=1))[0])
+             for old in (3, 17, 40)}
+    with LabelingSession(learner(X0f, y0), edited[frame.columns], path) as session:
+        assert session.answers_.to_dict() == {where[3]: 2.5, where[17]: 1.5}
+        assert list(session.skipped_) == [where[40]]
+        assert session.annotators_[where[17]] == "ana"
+        assert session.learner.n_labeled_ == 42
+        assert where[40] not in session.propose(50)
+
+
+def test_identical_rows_are_told_apart_by_occurrence(data, tmp_path):
+    X0, y0, Xp, yp = data
+    pool = Xp[:10].copy()
+    pool[7] = pool[2]  # two identical rows: the 1st and 2nd copy
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0, y0), pool, path) as session:
+        session.answer(7, 3.0)  # the second copy
+    moved = np.vstack([Xp[50:51], pool])  # a row inserted on top
+    with LabelingSession(learner(X0, y0), moved, path) as session:
+        assert session.answers_.to_dict() == {8: 3.0}
+    # With one copy left, the second copy (the answered one) is gone.
+    with pytest.raises(ValueError, match="no longer in the pool"):
+        LabelingSession(learner(X0, y0), np.delete(pool, 2, axis=0), path)
+
+
+def test_key_identifies_rows_whatever_their_features(data, tmp_path):
+    X0, y0, Xp, yp = data
+    frame, X0f = frame_pool(Xp), frame_pool(X0)
+    frame["house"] = 1000 + np.arange(len(frame))
+    X0f["house"] = -1
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0f, y0), frame, path, id="house") as session:
+        session.answer(4, 2.0)
+    fixed = frame.copy()
+    fixed.loc[4, "x0"] = 0.5  # a corrected feature value: the key still holds
+    fixed = fixed.iloc[::-1].reset_index(drop=True)
+    with LabelingSession(learner(X0f, y0), fixed, path, id="house") as session:
+        assert session.answers_.to_dict() == {len(frame) - 5: 2.0}
+    with pytest.raises(ValueError, match="key is not the same"):
+        LabelingSession(learner(X0f, y0), frame.drop(index=4), path, id="house")
+    with pytest.raises(ValueError, match="identifies rows by a key"):
+        LabelingSession(learner(X0f, y0), frame, path)
+    doubled = frame.assign(house=7)
+    with pytest.raises(ValueError, match="not unique.*7"):
+        LabelingSession(learner(X0f, y0), doubled, tmp_path / "t.db", id="house")
+    with pytest.raises(ValueError, match="one key per row"):
+        LabelingSession(learner(X0f, y0), frame, tmp_path / "t.db", id=[1, 2])
 
 
 def test_fingerprint_of_object_and_sparse_pools():
@@ -319,7 +382,7 @@ CHILD = textwrap.dedent(
 
         def execute(self, sql, *params):
             result = self.inner.execute(sql, *params)
-            if sql.startswith("INSERT OR REPLACE INTO answers") and params[0][0] == {stall}:
+            if sql.startswith("INSERT OR REPLACE INTO answers") and params[0][2] == {stall}:
                 print("inside", flush=True)
                 time.sleep(60)
             return result
@@ -440,7 +503,7 @@ def test_reopening_with_the_same_learner_counts_answers_once(tmp_path):
     ).fit(X[:10], y[:10])
     path = tmp_path / "same.db"
     session = LabelingSession(alr, X[10:], path)
-    session.answer(0, 999.0)
+    session.answer(0, 999.0, confirm=True)  # far off: needs confirming
     session.answer(1, y[11])
     session.close()
     again = LabelingSession(alr, X[10:], path)  # the same, already taught object
