@@ -315,8 +315,8 @@ class Transaction:
     def _storage_error(self, error):
         return OSError(
             f"Could not write to the session file {self.path!r}: {error}. Nothing "
-            "from this call was stored; free disk space (or make the file "
-            "writable) and try again."
+            "from this call was stored; free disk space (or make the file and its "
+            "folder writable) and try again."
         )
 
     def __exit__(self, exc_type, exc, tb):
