@@ -342,6 +342,7 @@ def _interactive(session, pool, show, batch, annotator=None):
     name = os.path.basename(pool.path)
     _progress(session, pool)
     width = max(len(str(c)) for c in show)
+    done = []  # (position, row) answered or skipped in this sitting, for undo
     while True:
         positions = session.propose(batch)
         if positions.size == 0:
@@ -364,7 +365,8 @@ def _interactive(session, pool, show, batch, annotator=None):
             while True:
                 try:
                     text = input(
-                        f"{pool.target} for row {row} [a number, s = skip, q = quit]: "
+                        f"{pool.target} for row {row} "
+                        "[a number, s = skip, u = undo, q = quit]: "
                     ).strip()
                 except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C: quit
                     text = "q"
@@ -373,11 +375,15 @@ def _interactive(session, pool, show, batch, annotator=None):
                     print("Saved. Run the same command again to resume.")
                     _progress(session, pool)
                     return 0
+                if text.lower() in {"u", "undo"}:
+                    _undo(session, pool, done)
+                    continue
                 if text.lower() in _SKIP_WORDS:
                     if _stored(
                         lambda: session.skip(int(position), annotator=annotator)
                     ):
                         print(f"  skipped row {row}; it will not be asked again.")
+                        done.append((int(position), row))
                         break
                     continue
                 try:
@@ -398,6 +404,7 @@ def _interactive(session, pool, show, batch, annotator=None):
                     continue
                 if _answered(session, int(position), value, annotator):
                     print(f"  saved {pool.target} = {value:g} for row {row}.")
+                    done.append((int(position), row))
                     break
         print()
         _progress(session, pool)
@@ -405,6 +412,20 @@ def _interactive(session, pool, show, batch, annotator=None):
         if reason:
             print(f"Stopping: {reason}. Every answer is saved.")
             return 0
+
+
+def _undo(session, pool, done):
+    """Withdraw the last answer or skip of this sitting."""
+    if not done:
+        print("  nothing to undo in this sitting (--forget ROW withdraws older "
+              "answers).")
+        return
+    position, row = done[-1]
+    before = session.answers_.get(position)
+    if _stored(lambda: session.forget(position)):
+        done.pop()
+        what = "the skip" if before is None else f"{pool.target} = {before:g}"
+        print(f"  withdrew {what} for row {row}; it will be asked again later.")
 
 
 def _answered(session, position, value, annotator):

@@ -108,7 +108,7 @@ class Terminal:
         return self.process.returncode
 
 
-PROMPT = r"price for row (\d+) \[a number, s = skip, q = quit\]: "
+PROMPT = r"price for row (\d+) \[a number, s = skip, u = undo, q = quit\]: "
 
 
 def test_a_person_labels_at_the_prompt_and_resumes(pool_csv, tmp_path):
@@ -695,6 +695,12 @@ def test_unteachable_values_at_the_prompt(pool_csv, tmp_path):
     term.expect(r"Store it anyway\? \[y/N\]: ")
     term.type("y")
     term.expect(rf"saved price = 9000 for row {second}")
+    third = int(term.expect(PROMPT).group(1))
+    term.type("1500")  # a plausible typo, caught at once
+    term.expect(rf"saved price = 1500 for row {third}")
+    term.expect(PROMPT)
+    term.type("u")
+    term.expect(rf"withdrew price = 1500 for row {third}; it will be asked again")
     term.expect(PROMPT)
     term.type("q")
     assert term.close() == 0
