@@ -208,7 +208,8 @@ class _Pool:
             raise ValueError("--id names the target column; name a key column.")
         self.path, self.target, self.key = path, target, id_column
         self.frame = frame
-        self.features = frame.drop(columns=[target] + ([id_column] if id_column is not None else []))
+        dropped = [target] if id_column is None else [target, id_column]
+        self.features = frame.drop(columns=dropped)
         if self.features.shape[1] == 0:
             raise ValueError(f"{path!r} has no feature column besides {target!r}.")
         labeled = numeric.notna().to_numpy()
@@ -665,9 +666,10 @@ class _RowChecker:
 
     def _differences(self, i, position):
         out = []
-        for name, pool_col, file_col in zip(self.names, self.pool_cells, self.file_cells):
-            a = (pool_col[0][position], pool_col[1][position])
-            b = (file_col[0][i], file_col[1][i])
+        cells = zip(self.names, self.pool_cells, self.file_cells)
+        for name, (pool_numbers, pool_texts), (file_numbers, file_texts) in cells:
+            a = (pool_numbers[position], pool_texts[position])
+            b = (file_numbers[i], file_texts[i])
             if not same_cell(a, b):
                 out.append(
                     f"{name} {_cell_text(b)} in the file, {_cell_text(a)} in "
