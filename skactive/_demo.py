@@ -238,21 +238,27 @@ def run_csv(
     """
     X, y = read_table(path, target)
     settings = registered_strategies() if not strategies else parse_strategies(strategies)
-    n_pool = len(y) - int(np.ceil(test_size * len(y)))
+    n_rows = len(y)
+    n_pool = n_rows - int(np.ceil(test_size * n_rows))
+    rows = f"{n_rows} labeled row{'s' if n_rows != 1 else ''}"
+    if initial_size >= n_pool:
+        raise CommandError(
+            f"{path} has only {rows}; the initial set needs {initial_size} random "
+            f"labels and more rows left to query, but {n_pool} remain after "
+            f"holding out {n_rows - n_pool} for testing. Pass more rows"
+            + (" or a smaller --initial-size" if initial_size > 1 else "")
+        )
     if budget is None:
         budget = min(initial_size + 10 * batch_size, n_pool)
     if budget < initial_size:
         raise CommandError(
-            f"--budget {budget} is smaller than --initial-size {initial_size}"
+            f"--budget {budget} is smaller than the initial set of {initial_size} "
+            "random labels; pass a larger --budget or a smaller --initial-size"
         )
     if budget > n_pool:
         raise CommandError(
-            f"--budget {budget} exceeds the pool: {len(y)} rows with a target, "
-            f"{n_pool} after holding out the test set; lower --budget"
-        )
-    if initial_size >= n_pool:
-        raise CommandError(
-            f"{path} has too few rows ({len(y)}) for --initial-size {initial_size}"
+            f"--budget {budget} exceeds the pool: {rows}, {n_pool} after "
+            "holding out the test set; lower --budget"
         )
     learner = ActiveLearningRegressor(default_pipeline())
     print(

@@ -30,7 +30,7 @@ from ._members import (
     predictive_std,
 )
 from ._rows import concat_rows, is_row_param, split_row_params, take_rows
-from .stopping import first_reason, start_criteria
+from .stopping import first_reason, labels_left, start_criteria
 from .strategies._registry import (
     BATCH_SELECTIONS,
     STRATEGIES,
@@ -591,12 +591,18 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             X_val = self._validate_X(X_val, reset=False)
             y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
         pool_fit_params = pool_fit_params or {}
-        criteria = start_criteria(stopping)
+        criteria = start_criteria(stopping, learner=self)
         available = np.ones(n_pool, dtype=bool)
         bought = 0
         while bought < n_queries:
             candidates = np.flatnonzero(available)
             k = min(batch_size, n_queries - bought)
+            # A label budget is exact: the last batch is cut to fit.
+            left = labels_left(criteria, self)
+            if left is not None:
+                if left <= 0:
+                    break
+                k = min(k, left)
             local, _ = self._query(take_rows(X_pool, candidates), k)
             positions = candidates[local]
             rows = take_rows(X_pool, positions)

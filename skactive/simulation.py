@@ -27,6 +27,11 @@ _NOISE = 0.02
 # A whole-pool model less than 10 % better than random's curve leaves little
 # for any strategy to win.
 _LITTLE_HEADROOM = 0.9
+# Fewer splits than this cannot tell a strategy from random (user guide:
+# "one split proves nothing").
+_MIN_REPEATS = 3
+# The library's default strategy: verdicts judge it first, by its own figure.
+DEFAULT_STRATEGY = "lcmd"
 
 
 class SimulationResult:
@@ -42,6 +47,10 @@ class SimulationResult:
         ``rmse`` and ``mae`` of the same model trained on every pool row —
         the best any strategy could hope for. None when ``simulate`` was
         called with ``headroom=False``.
+    default : str or None
+        Label of the library's default strategy among the curves
+        (``"lcmd"``): :meth:`verdict` judges it first, and names any other
+        strategy only as the best of several chosen after the fact.
 
     Examples
     --------
@@ -57,9 +66,10 @@ class SimulationResult:
      'headroom_captured', 'verdict']
     """
 
-    def __init__(self, curves, full_pool=None):
+    def __init__(self, curves, full_pool=None, default=DEFAULT_STRATEGY):
         self.curves = curves
         self.full_pool = full_pool
+        self.default = default
 
     def summary(self, baseline="random"):
         """One row per strategy, measured against ``baseline`` under the same seeds.
@@ -79,10 +89,13 @@ class SimulationResult:
           little, so active learning has little to save.
         - ``headroom_captured``: the share of that possible gain the strategy
           took, ``log(rmse_ratio) / log(headroom)`` (negative: it lost).
-        - ``verdict``: a plain sentence; see also :meth:`verdict`.
+        - ``verdict``: a few words; see also :meth:`verdict`.
 
         Ratios within 2 % of 1 are reported as no different from the
-        baseline: two runs of random sampling differ by that much.
+        baseline: two runs of random sampling differ by that much. With
+        fewer than 3 repeats every verdict is "not enough repeats to tell".
+        When the baseline's test RMSE is 0 (a target the model fits
+        exactly) the ratio is NaN and the verdict says so.
         """
         curves = self.curves
         if baseline not in set(curves["strategy"]):
@@ -97,19 +110,24 @@ class SimulationResult:
         start = base.index.get_level_values("n_labels").min()
         base_rounds = base[base.index.get_level_values("n_labels") > start]
         headroom = self._headroom(base_rounds)
+        n_repeats = curves["repeat"].nunique()
         rows = []
         for name in pd.unique(curves["strategy"]):
             own = keyed.loc[name]
             # The first point is the shared initial set, equal for everyone.
-            log_diff = np.log(own) - np.log(base.reindex(own.index))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_diff = np.log(own) - np.log(base.reindex(own.index))
             log_diff = log_diff[log_diff.index.get_level_values("n_labels") > start]
             ratio = float(np.exp(log_diff.mean())) if len(log_diff) else 1.0
+            if not np.isfinite(log_diff).all():
+                # An RMSE of 0 (a target fit exactly): no ratio means anything.
+                ratio = np.nan
             curve = mean_curves.loc[name]
             reached = curve.index[curve.to_numpy() <= base_final]
             captured = np.nan
             if name == baseline:
                 captured = 0.0
-            elif np.isfinite(headroom) and headroom < 1:
+            elif np.isfinite(headroom) and headroom < 1 and np.isfinite(ratio):
                 captured = float(np.log(ratio) / np.log(headroom))
             rows.append(
                 {
@@ -121,7 +139,7 @@ class SimulationResult:
                     else np.nan,
                     "headroom": headroom,
                     "headroom_captured": captured,
-                    "verdict": _verdict(name, baseline, ratio, headroom),
+                    "verdict": _verdict(name, baseline, ratio, headroom, n_repeats),
                 }
             )
         return pd.DataFrame(rows).set_index("strategy")
@@ -131,74 +149,122 @@ class SimulationResult:
             return np.nan
         full = self.full_pool.set_index("repeat")["rmse"]
         repeats = base_rounds.index.get_level_values("repeat")
-        log_diff = np.log(full.reindex(repeats).to_numpy()) - np.log(base_rounds.to_numpy())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_diff = np.log(full.reindex(repeats).to_numpy()) - np.log(
+                base_rounds.to_numpy()
+            )
+        if not np.isfinite(log_diff).all():
+            return np.nan
         return float(np.exp(np.mean(log_diff)))
 
     def verdict(self, baseline="random"):
         """A plain answer: does active learning pay off on this data?
 
+        The library's default strategy (``default``, ``"lcmd"``) is judged
+        first, by its own figure. Any other strategy is named only as "the
+        best of N, chosen after the fact": picking the best of several runs
+        flatters it. With fewer than 3 repeats the answer is "not enough
+        repeats to tell", with the figures for the record.
+
         Returns
         -------
         text : str
-            One or two sentences naming the best strategy, how much it
-            saves against ``baseline``, and how much there was to save.
+            A few sentences: the default's ratio to ``baseline``, the best of
+            the others, and how much there was to save.
         """
         table = self.summary(baseline)
         others = table.drop(index=baseline)
         headroom = table["headroom"].iloc[0]
+        room = ""
         if np.isfinite(headroom):
             room = (
                 f"the same model trained on the whole pool reaches "
                 f"{headroom:.2f} x {baseline}'s RMSE"
             )
-        else:
-            room = ""
         if others.empty:
-            tail = f" {room[:1].upper()}{room[1:]}." if room else ""
+            tail = f" {_capital(room)}." if room else ""
             return f"Only {baseline} was run; nothing to compare.{tail}"
-        best = others["rmse_ratio"].idxmin()
-        ratio = others.loc[best, "rmse_ratio"]
+        finite = others[np.isfinite(others["rmse_ratio"])]
+        if finite.empty:
+            return (
+                f"No verdict: {baseline}'s test RMSE is 0 in some rounds (the model "
+                "fits these targets exactly), so the ratios are undefined and there "
+                "is nothing for active learning to save."
+            )
+        default = self.default if self.default in finite.index else None
+        rest = finite.drop(index=default) if default else finite
+        figures = []
+        if default:
+            figures.append(
+                f"the default, {default}, reaches "
+                f"{finite.loc[default, 'rmse_ratio']:.3f} x {baseline}'s RMSE over "
+                f"the learning curve ({table.loc[default, 'verdict']})"
+                + self._saved(finite, default, baseline)
+            )
+        if len(rest):
+            best = rest["rmse_ratio"].idxmin()
+            n_others = len(rest)
+            of = "the only other strategy" if n_others == 1 else (
+                f"the best of {n_others}{' other' if default else ''} strategies, "
+                "chosen after the fact,"
+            )
+            figures.append(
+                f"{of} {best}, reaches {rest.loc[best, 'rmse_ratio']:.3f} x "
+                f"{baseline}'s RMSE"
+            )
+        record = "; ".join(figures)
+        n_repeats = self.curves["repeat"].nunique()
+        if n_repeats < _MIN_REPEATS:
+            return (
+                f"Not enough repeats to tell: {n_repeats} split"
+                f"{'s' if n_repeats != 1 else ''} of the data, and one split proves "
+                f"nothing; run {_MIN_REPEATS} repeats or more. For the record, "
+                f"{record}."
+            )
+        lead = default if default else rest["rmse_ratio"].idxmin()
+        ratio = finite.loc[lead, "rmse_ratio"]
+        who = f"the default, {lead}," if default else (
+            f"{lead}, the best of {len(rest)} chosen after the fact,"
+        )
         if np.isfinite(headroom) and headroom > _LITTLE_HEADROOM:
             return (
                 f"Active learning is not worth it on this data: {room}, so more "
-                f"labels buy little and no strategy can save much (best, {best}: "
-                f"{ratio:.3f} x {baseline}'s RMSE). Labeling at random does about as well."
+                f"labels buy little and no strategy can save much. Labeling at "
+                f"random does about as well. For the record, {record}."
             )
         room_tail = (
-            f" {room[:1].upper()}{room[1:]}, so there is room a better strategy "
-            "could take."
+            f" {_capital(room)}, so there is room a better strategy could take."
             if room
             else ""
         )
         if ratio > 1 + _NOISE:
             return (
-                f"Active learning is not worth it here with these strategies: every "
-                f"one did worse than {baseline} (the best, {best}, reaches "
-                f"{ratio:.3f} x {baseline}'s RMSE). Label at random.{room_tail}"
+                f"Active learning with {who} is not worth it here: it did worse "
+                f"than {baseline}. Label at random. In full, {record}.{room_tail}"
             )
         if ratio >= 1 - _NOISE:
             return (
-                f"Active learning is not worth it here with these strategies: the "
-                f"best, {best}, reaches {ratio:.3f} x {baseline}'s RMSE, within the "
-                f"{_NOISE:.0%} by which two runs of {baseline} differ.{room_tail}"
+                f"Active learning with {who} is not worth it here: it is within the "
+                f"{_NOISE:.0%} by which two runs of {baseline} differ. In full, "
+                f"{record}.{room_tail}"
             )
-        labels = others.loc[best, "labels_to_baseline_final"]
-        final = self.curves["n_labels"].max()
-        saved = (
-            f" and reaches {baseline}'s final RMSE with {labels:.0f} of {final} labels"
-            if np.isfinite(labels)
-            else ""
-        )
-        share = others.loc[best, "headroom_captured"]
+        share = finite.loc[lead, "headroom_captured"]
         taken = (
-            f", so {best} took {share:.0%} of the possible gain" if np.isfinite(share)
+            f", so {lead} took {share:.0%} of the possible gain"
+            if np.isfinite(share)
             else ""
         )
         return (
-            f"Active learning pays off: {best} reaches {ratio:.3f} x {baseline}'s "
-            f"RMSE over the learning curve{saved}."
-            + (f" {room[:1].upper()}{room[1:]}{taken}." if room else "")
+            f"Active learning pays off with {who}: {record}."
+            + (f" {_capital(room)}{taken}." if room else "")
         )
+
+    def _saved(self, table, name, baseline):
+        labels = table.loc[name, "labels_to_baseline_final"]
+        if not np.isfinite(labels) or table.loc[name, "rmse_ratio"] >= 1 - _NOISE:
+            return ""
+        final = self.curves["n_labels"].max()
+        return f", and reaches {baseline}'s final RMSE with {labels:.0f} of {final} labels"
 
     def plot(self, *, metric="rmse", ax=None, **kwargs):
         """Plot mean test error and its spread against labels, per strategy.
@@ -226,9 +292,17 @@ class SimulationResult:
         return f"SimulationResult(strategies={strategies}, n_repeats={repeats})"
 
 
-def _verdict(name, baseline, ratio, headroom):
+def _capital(text):
+    return text[:1].upper() + text[1:]
+
+
+def _verdict(name, baseline, ratio, headroom, n_repeats):
     if name == baseline:
         return "baseline"
+    if not np.isfinite(ratio):
+        return "undefined: a test RMSE of 0 (the model fits the target exactly)"
+    if n_repeats < _MIN_REPEATS:
+        return f"not enough repeats to tell ({n_repeats} of {_MIN_REPEATS})"
     if ratio > 1 + _NOISE:
         word = f"worse than {baseline}"
     elif ratio >= 1 - _NOISE:

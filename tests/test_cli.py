@@ -58,7 +58,7 @@ def test_simulate_writes_table_curves_and_png(table, tmp_path, capsys):
         (["{table}", "--target", "city"], "must be numeric"),
         (["{table}", "--target", "price", "--budget", "5000"], "exceeds the pool"),
         (["{table}", "--target", "price", "--budget", "5", "--initial-size", "10"],
-         "smaller than --initial-size"),
+         "--budget 5 is smaller than the initial set of 10"),
         (["{table}", "--target", "price", "--strategies", "magic"],
          "unknown strategy 'magic'"),
         (["{table}", "--target", "price", "--strategies", "uncertainty:sideways"],
@@ -66,6 +66,10 @@ def test_simulate_writes_table_curves_and_png(table, tmp_path, capsys):
         (["{empty}", "--target", "price"], "cannot read"),
         (["{binary}", "--target", "price"], "cannot read"),
         (["{only_target}", "--target", "price"], "no column besides the target"),
+        (["{latin1}", "--target", "price"], "latin1.csv"),
+        (["{twenty}", "--target", "price", "--strategies", "lcmd"],
+         "has only 20 labeled rows; the initial set needs 20"),
+        (["{one}", "--target", "price"], "has only 1 labeled row; the initial set"),
     ],
 )
 def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, capsys):
@@ -75,7 +79,15 @@ def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, ca
     binary.write_bytes(b"\xff\xfe\x00\x81garbage\x00\n\x01\x02")
     only_target = tmp_path / "only.csv"
     only_target.write_text("price\n1\n2\n")
-    args = [a.format(table=table, empty=empty, binary=binary, only_target=only_target)
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("city,price\nS\xe3o Paulo,1\nZ\xfcrich,2\n".encode("latin-1"))
+    frame = pd.read_csv(table)
+    twenty = tmp_path / "twenty.csv"
+    frame.dropna(subset=["price"]).head(20).to_csv(twenty, index=False)
+    one = tmp_path / "one.csv"
+    frame.head(1).to_csv(one, index=False)
+    args = [a.format(table=table, empty=empty, binary=binary, only_target=only_target,
+                     latin1=latin1, twenty=twenty, one=one)
             for a in args]
     status, _, err = run(["simulate", *args, "--out", tmp_path / "out"], capsys)
     assert status == 2
@@ -83,6 +95,7 @@ def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, ca
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("skactive simulate: error:")
     assert message in lines[0]
+    assert "--budget" not in lines[0] or "--budget" in args
 
 
 @pytest.mark.parametrize("flag", ["--budget", "--repeats", "--batch-size"])
@@ -132,7 +145,7 @@ def test_demo_writes_a_table_and_a_png(tmp_path, capsys, monkeypatch):
                                 capsys)
     assert status == 0, err
     assert "random" in stdout and "uncertainty" in stdout and "220" in stdout
-    assert "rmse_ratio" in stdout and "Active learning" in stdout
+    assert "rmse_ratio" in stdout and "Not enough repeats to tell" in stdout
     summary = pd.read_csv(tmp_path / "summary.csv", index_col="strategy")
     assert list(summary.index) == ["random", "uncertainty"]
     assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
