@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._densify import densified
 from ._members import (
     has_native_std,
     is_averaging_ensemble,
@@ -717,7 +718,9 @@ def _final(estimator):
 
 def _fit_member(template, X, y, params, seed, bootstrap):
     """Fit a clone of ``template``, on a bootstrap resample if asked."""
-    model = clone(template)
+    # A final step that rejects sparse input gets dense input, whatever the
+    # preceding steps produce on these rows.
+    model = densified(clone(template))
     _seed_unset_random_states(model, seed)
     if bootstrap:
         n = y.shape[0]

@@ -1,7 +1,9 @@
 """Honest simulations: learning curves of strategies against random sampling."""
 
+import re
 import sys
 import time
+import warnings
 from collections.abc import Mapping
 from numbers import Integral
 
@@ -19,6 +21,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples
 
+from ._densify import densified
 from ._rows import take_rows
 
 # Two runs of random itself differ by about this much (benchmarks/): smaller
@@ -51,6 +54,15 @@ class SimulationResult:
         Label of the library's default strategy among the curves
         (``"lcmd"``): :meth:`verdict` judges it first, and names any other
         strategy only as the best of several chosen after the fact.
+    failures : list of dict
+        Runs that raised (``repeat``, ``strategy``, ``error``). A failing
+        run stops the simulation; the repeats finished before it are kept
+        (``simulate`` warns), those in progress are dropped.
+    warnings : list of dict
+        The warnings the runs raised, one entry per distinct cause:
+        ``category``, ``message`` (the first seen), ``count`` and
+        ``messages`` (every distinct text). ``simulate`` emits one warning
+        per cause instead of one per fit.
 
     Examples
     --------
@@ -70,6 +82,8 @@ class SimulationResult:
         self.curves = curves
         self.full_pool = full_pool
         self.default = default
+        self.failures = []
+        self.warnings = []
 
     def summary(self, baseline="random"):
         """One row per strategy, measured against ``baseline`` under the same seeds.
@@ -204,7 +218,7 @@ class SimulationResult:
         if len(rest):
             best = rest["rmse_ratio"].idxmin()
             n_others = len(rest)
-            of = "the only other strategy" if n_others == 1 else (
+            of = "the only other strategy," if n_others == 1 else (
                 f"the best of {n_others}{' other' if default else ''} strategies, "
                 "chosen after the fact,"
             )
@@ -409,9 +423,10 @@ def simulate(
         fit per repeat), so :meth:`SimulationResult.summary` can say how
         much any strategy could have saved.
     progress : bool or None, default=None
-        Report finished runs on stderr: a ``tqdm`` bar if installed (the
-        ``progress`` extra), else one line rewritten in place. None: only for
-        runs of 8 tasks or more when stderr is a terminal.
+        Report finished runs on stderr: in a terminal a ``tqdm`` bar if
+        installed (the ``progress`` extra), else one line rewritten in
+        place; elsewhere a plain line at every tenth of the runs. None: only
+        for runs of 8 tasks or more when stderr is a terminal.
     stopping : criterion or list of criteria, default=None
         From :mod:`skactive.stopping`, passed to every run's ``learn``: a run
         ends before ``budget`` when one fires, so its curve is shorter.
@@ -460,27 +475,63 @@ def simulate(
             f"budget={budget} exceeds the pool ({n_pool} rows after holding out "
             "the test set); lower the budget or the test_size."
         )
+    _fit_up_front(learner, X, y, n_pool, budget, int(seeds[0]))
+    # Repeat by repeat (the whole-pool model last), so that repeats finish
+    # in order and a failure keeps every repeat before it.
+    runs = list(settings.items()) + ([(None, None)] if headroom else [])
     tasks = [
         (repeat, order, label, params)
         for repeat in range(n_repeats)
-        for order, (label, params) in enumerate(settings.items())
+        for order, (label, params) in enumerate(runs)
     ]
-    if headroom:
-        tasks += [(repeat, len(settings), None, None) for repeat in range(n_repeats)]
-    frames = {}
+    frames, caught, failures = {}, [], []
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_one_run)(
+        delayed(_quiet_run)(
             learner, X, y, label, params, budget, initial_size, batch_size,
             test_size, repeat, seeds[repeat], order, stopping,
         )
         for repeat, order, label, params in tasks
     )
     with _Progress(len(tasks), progress) as bar:
-        for key, frame in jobs:
+        for key, frame, error, warned in jobs:
+            caught.extend(warned)
+            if error is not None:
+                # Fail fast: the runs still going are dropped, the finished
+                # repeats are kept.
+                failures.append((key, error))
+                break
             frames[key] = frame
             bar.update()
-    keys = sorted(frames)
+    if hasattr(jobs, "close"):
+        jobs.close()  # after a failure: cancel the runs not yet started
     n_settings = len(settings)
+    per_repeat = n_settings + (1 if headroom else 0)
+    done = sorted(
+        repeat
+        for repeat in range(n_repeats)
+        if sum(key[0] == repeat for key in frames) == per_repeat
+    )
+    causes = summarize_warnings(caught, _n_columns(X))
+    for cause in causes:
+        warnings.warn(cause["summary"], cause["category"], stacklevel=2)
+    if failures:
+        (repeat, order), error = failures[0]
+        what = "the whole-pool model" if order == n_settings else (
+            f"strategy {list(settings)[order]!r}"
+        )
+        message = (
+            f"simulate: repeat {repeat} failed ({what}): {error}. "
+        )
+        if not done:
+            raise ValueError(message + "No repeat finished; fix the cause and run again.")
+        warnings.warn(
+            message + f"Returning the {len(done)} finished repeat"
+            f"{'s' if len(done) != 1 else ''} ({', '.join(map(str, done))}); see "
+            "result.failures.",
+            UserWarning,
+            stacklevel=2,
+        )
+    keys = sorted(key for key in frames if key[0] in done)
     curves = pd.concat(
         [frames[k] for k in keys if k[1] < n_settings], ignore_index=True
     )
@@ -489,7 +540,129 @@ def simulate(
         full_pool = pd.concat(
             [frames[k] for k in keys if k[1] == n_settings], ignore_index=True
         ).drop(columns="strategy")
-    return SimulationResult(curves, full_pool)
+    result = SimulationResult(curves, full_pool)
+    result.failures = [
+        {"repeat": key[0], "strategy": list(settings)[key[1]]
+         if key[1] < n_settings else None, "error": error}
+        for key, error in failures
+    ]
+    result.warnings = [
+        {key: cause[key] for key in ("category", "message", "count", "messages")}
+        for cause in causes
+    ]
+    return result
+
+
+def _fit_up_front(learner, X, y, n_pool, budget, seed):
+    """Fit the model once on a sample as large as the pool (at most a few
+    thousand rows, at least the budget) and predict other rows, so a model
+    that cannot take this data fails now, not after many rounds.
+
+    The targets are shuffled first: the check needs the target's values, not
+    which row holds which, so no row's label is read before it is queried.
+    """
+    get_estimator = getattr(learner, "_get_estimator", None)
+    if get_estimator is None:
+        return
+    committee = getattr(learner, "committee", None)
+    models = committee if isinstance(committee, list) else [get_estimator()]
+    n_samples = y.shape[0]
+    size = min(n_pool, max(budget, 2000))
+    rng = np.random.RandomState(seed)
+    rows = rng.permutation(n_samples)
+    sample, others = rows[:size], rows[size:][:500]
+    shuffled = y[rng.permutation(n_samples)[:size]]
+    for template in models:
+        try:
+            with warnings.catch_warnings():
+                # Any warning recurs in the runs, where it is summarised.
+                warnings.simplefilter("ignore")
+                model = densified(clone(template)).fit(take_rows(X, sample), shuffled)
+                if others.size:
+                    model.predict(take_rows(X, others))
+        except Exception as exc:
+            raise ValueError(
+                f"The model fails on this data before any round was run (fit on "
+                f"{size} sample rows, then predict): {type(exc).__name__}: {exc}"
+            ) from exc
+
+
+def _n_columns(X):
+    shape = getattr(X, "shape", None)
+    return int(shape[1]) if shape is not None and len(shape) == 2 else None
+
+
+def _normalized(message):
+    """A warning's cause: its first line with numbers and lists blanked out."""
+    first = message.strip().splitlines()[0] if message.strip() else message
+    first = re.sub(r"\[[^\]]*\]", "[...]", first)
+    return re.sub(r"\d+(\.\d+)?(e[-+]?\d+)?", "#", first)
+
+
+_SKIPPED = re.compile(r"Skipping features without any observed values: \[(.*?)\]", re.S)
+
+
+def _skipped_columns(messages):
+    """Columns a SimpleImputer skipped for having no observed value, by name
+    (or position), from its warnings; empty for any other warning."""
+    names = []
+    for message in messages:
+        match = _SKIPPED.search(message)
+        if not match:
+            return []
+        for name in re.findall(r"'([^']*)'|\"([^\"]*)\"|(-?\d+)", match.group(1)):
+            name = next(part for part in name if part)
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def summarize_warnings(caught, n_columns=None):
+    """One entry per distinct cause of ``(category, message)`` pairs, most
+    frequent first: ``category``, ``message`` (the first seen), ``count``,
+    ``messages`` (the distinct texts) and a one-line ``summary``."""
+    causes = {}
+    for category, message in caught:
+        key = (category, _normalized(message))
+        cause = causes.setdefault(
+            key, {"category": category, "message": message, "count": 0,
+                  "messages": []}
+        )
+        cause["count"] += 1
+        if message not in cause["messages"]:
+            cause["messages"].append(message)
+    ordered = sorted(causes.values(), key=lambda cause: -cause["count"])
+    for cause in ordered:
+        skipped = _skipped_columns(cause["messages"])
+        if skipped:
+            shown = ", ".join(skipped[:8]) + (", ..." if len(skipped) > 8 else "")
+            of = f" of {n_columns}" if n_columns else ""
+            cause["summary"] = (
+                "Columns with no observed value among the labeled rows were left out "
+                f"of those fits by the imputer ({cause['count']} fits; "
+                f"{len(skipped)}{of} columns): {shown}"
+            )
+            continue
+        first = " ".join(cause["message"].split())
+        if len(first) > 300:
+            first = first[:297] + "..."
+        times = "once" if cause["count"] == 1 else f"{cause['count']} times"
+        cause["summary"] = f"{cause['category'].__name__} ({times}): {first}"
+    return ordered
+
+
+def _quiet_run(*args):
+    """``_one_run`` with its warnings recorded and an exception returned:
+    ``(key, frame or None, error text or None, [(category, message), ...])``."""
+    key = (args[9], args[11])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            key, frame = _one_run(*args)
+            error = None
+        except Exception as exc:  # reported by simulate, which keeps the rest
+            frame, error = None, f"{type(exc).__name__}: {exc}"
+    return key, frame, error, [(w.category, str(w.message)) for w in caught]
 
 
 def _one_run(
@@ -550,17 +723,21 @@ def _errors(model, X_test, y_test):
 
 
 class _Progress:
-    """Finished runs on stderr: tqdm if installed, else a line rewritten in place."""
+    """Finished runs on stderr. In a terminal: a tqdm bar if installed, else
+    one line rewritten in place. Elsewhere (a log, a pipe, a notebook's
+    captured stream): a plain line at every tenth of the runs."""
 
     def __init__(self, total, enabled):
+        self.tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
         if enabled is None:
-            enabled = total >= 8 and getattr(sys.stderr, "isatty", lambda: False)()
+            enabled = total >= 8 and self.tty
         self.total, self.enabled, self.done = total, enabled, 0
         self._bar = None
+        self._step = max(1, -(-total // 10))
         self._started = time.perf_counter()
 
     def __enter__(self):
-        if self.enabled:
+        if self.enabled and self.tty:
             try:
                 from tqdm.auto import tqdm
             except ImportError:
@@ -568,26 +745,32 @@ class _Progress:
             else:
                 self._bar = tqdm(total=self.total, desc="simulate", unit="run",
                                  file=sys.stderr)
+        elif self.enabled:
+            self._line()
         return self
 
     def update(self):
         self.done += 1
         if self._bar is not None:
             self._bar.update()
-        elif self.enabled:
+        elif self.enabled and (
+            self.tty or self.done % self._step == 0 or self.done == self.total
+        ):
             self._line()
 
     def _line(self):
         elapsed = time.perf_counter() - self._started
-        end = "\n" if self.done == self.total else ""
-        sys.stderr.write(
-            f"\rsimulate: {self.done}/{self.total} runs done, {elapsed:.0f} s{end}"
-        )
+        text = f"simulate: {self.done}/{self.total} runs done, {elapsed:.0f} s"
+        if self.tty:
+            end = "\n" if self.done == self.total else ""
+            sys.stderr.write(f"\r{text}{end}")
+        else:
+            sys.stderr.write(text + "\n")
         sys.stderr.flush()
 
     def __exit__(self, *exc):
         if self._bar is not None:
             self._bar.close()
-        elif self.enabled and self.done != self.total:
+        elif self.enabled and self.tty and self.done != self.total:
             sys.stderr.write("\n")
         return False

@@ -268,7 +268,7 @@ def test_default_that_loses_is_said_even_when_another_wins():
         _curves({"random": [3, 2, 1], "lcmd": [3, 2.5, 1.5], "gsy": [3, 0.7, 0.6]}))
     text = result.verdict()
     assert text.startswith("Active learning with the default, lcmd, is not worth it")
-    assert "the only other strategy gsy" in text
+    assert "the only other strategy, gsy," in text
 
 
 @pytest.mark.parametrize("n_repeats", [1, 2])
@@ -395,3 +395,109 @@ def test_strategies_sharing_a_label_raise(friedman):
         simulate(learner(), X, y, budget=20, initial_size=10, batch_size=10,
                  strategies=["random", GreedySampling(kind="gsx"),
                              GreedySampling(kind="igs")])
+
+
+# ------------------------------------------------- fail fast, keep finished work
+
+
+class FlakyRidge(Ridge):
+    """Ridge that raises on its ``fail_at``-th fit (counted across clones)."""
+
+    fits = 0
+    fail_at = None
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        if type(self).fits == type(self).fail_at:
+            raise RuntimeError("the lab's solver crashed")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_failing_repeat_keeps_the_finished_ones(friedman, monkeypatch):
+    X, y = friedman
+    # 1 up-front fit, then per repeat 3 fits of random and 1 whole-pool fit:
+    # the 11th fit is in repeat 2.
+    monkeypatch.setattr(FlakyRidge, "fits", 0)
+    monkeypatch.setattr(FlakyRidge, "fail_at", 11)
+    with pytest.warns(UserWarning, match=r"repeat 2 failed .*the lab's solver crashed"
+                      r".*Returning the 2 finished repeats \(0, 1\)"):
+        result = simulate(ActiveLearningRegressor(FlakyRidge()), X, y,
+                          strategies=("random",), budget=30, initial_size=10,
+                          batch_size=10, n_repeats=4, random_state=0)
+    assert sorted(result.curves["repeat"].unique()) == [0, 1]
+    assert sorted(result.full_pool["repeat"]) == [0, 1]
+    assert result.failures == [{"repeat": 2, "strategy": "random",
+                                "error": "RuntimeError: the lab's solver crashed"}]
+
+
+def test_no_finished_repeat_raises_with_the_cause(friedman, monkeypatch):
+    X, y = friedman
+    monkeypatch.setattr(FlakyRidge, "fits", 0)
+    monkeypatch.setattr(FlakyRidge, "fail_at", 3)
+    with pytest.raises(ValueError, match="repeat 0 failed.*solver crashed.*No repeat"):
+        simulate(ActiveLearningRegressor(FlakyRidge()), X, y, strategies=("random",),
+                 budget=30, initial_size=10, batch_size=10, n_repeats=2,
+                 random_state=0)
+
+
+def test_a_model_that_cannot_take_the_data_fails_before_the_first_round(monkeypatch):
+    # Text in a column the pipeline imputes as numbers: no fit can work.
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": ["x"] * 200})
+    y = rng.normal(size=200)
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    calls = []
+    monkeypatch.setattr(
+        "skactive.simulation._one_run", lambda *a, **k: calls.append(a))
+    learner = ActiveLearningRegressor(make_pipeline(SimpleImputer(), Ridge()))
+    with pytest.raises(ValueError, match="fails on this data before any round"):
+        simulate(learner, X, y, strategies=("random",), budget=30, initial_size=10,
+                 batch_size=10, n_repeats=2, random_state=0)
+    assert calls == []
+
+
+def test_sparse_output_is_densified_for_a_final_step_that_needs_dense():
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame({"a": rng.normal(size=n),
+                      "c": rng.choice([f"k{i}" for i in range(60)], n)})
+    y = X["a"].to_numpy() + rng.normal(size=n)
+    pipe = make_pipeline(
+        make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["c"]),
+                                (SimpleImputer(), ["a"])),
+        HistGradientBoostingRegressor(max_iter=10))
+    with pytest.raises(TypeError, match="Sparse data"):
+        pipe.fit(X, y)  # the problem the learner hides
+    result = simulate(ActiveLearningRegressor(pipe, strategy="random"), X, y,
+                      strategies=("random",), budget=60, initial_size=10,
+                      batch_size=25, n_repeats=1, random_state=0)
+    assert result.curves["n_labels"].tolist() == [10, 35, 60]
+
+
+def test_warnings_are_summarised_one_per_cause():
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame({"a": rng.normal(size=n),
+                      "b": np.where(rng.rand(n) < 0.97, np.nan, 1.0)})
+    y = X["a"].to_numpy() + rng.normal(size=n)
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    learner = ActiveLearningRegressor(
+        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)))
+    with pytest.warns(UserWarning) as record:
+        result = simulate(learner, X, y, strategies=("random", "uncertainty"),
+                          budget=50, initial_size=10, batch_size=10, n_repeats=3,
+                          random_state=0)
+    skipped = [w for w in record if "no observed value" in str(w.message)]
+    assert len(skipped) == 1
+    assert str(skipped[0].message).endswith("1 of 2 columns): b")
+    assert result.warnings[0]["count"] > 3
