@@ -1,5 +1,6 @@
 """Stream-based selection: buy a row's label on arrival, under a label budget."""
 
+import contextlib
 import copy
 from numbers import Integral, Real
 
@@ -170,7 +171,13 @@ class StreamSelector(BaseEstimator):
         selected : ndarray of bool, shape (n_rows,)
             True where the label should be bought.
         """
-        self._check_params()
+        checked = self._check_params()
+        with self._unchanged_on_error():
+            selected = self._decide(X)
+        self._checked_params = checked
+        return selected
+
+    def _decide(self, X):
         learner = self._fitted_learner()
         X, n = learner._validate_rows(X)
         if not hasattr(self, "n_seen_"):
@@ -223,7 +230,6 @@ class StreamSelector(BaseEstimator):
             float(gammaincinv(8.0, 1.0 - self.budget)) / 8.0 if self.budget < 1 else 0.0
         )
         self.scale_ = 0.0
-        self.n_pending_ = int(getattr(self.learner, "n_awaiting_refit_", 0))
 
     # ------------------------------------------------------------- update
 
@@ -252,7 +258,13 @@ class StreamSelector(BaseEstimator):
             later updates work. If the refit fails, the error is raised and
             the labels stay in the learner, waiting for the next refit.
         """
-        self._check_params()
+        checked = self._check_params()
+        with self._unchanged_on_error():
+            self._update(X, y)
+        self._checked_params = checked
+        return self
+
+    def _update(self, X, y):
         learner = self._fitted_learner()
         X, n = learner._validate_rows(X)
         y = _check_targets(y, n, allow_nan=False)
@@ -266,10 +278,8 @@ class StreamSelector(BaseEstimator):
             # Stored first (refused, with nothing changed, if the fitted model
             # cannot take the rows), then refit once enough are waiting.
             learner.teach(X, y, refit=False)
-            self.n_pending_ = int(learner.n_awaiting_refit_)
             if learner.n_awaiting_refit_ >= self.refit_every:
                 self.flush()
-        self.n_pending_ = int(getattr(learner, "n_awaiting_refit_", 0))
         return self
 
     def flush(self):
@@ -284,7 +294,6 @@ class StreamSelector(BaseEstimator):
         if getattr(learner, "n_awaiting_refit_", 0):
             empty = take_rows(learner.X_labeled_, np.arange(0))
             learner.teach(empty, np.zeros(0))
-        self.n_pending_ = int(getattr(learner, "n_awaiting_refit_", 0))
         return self
 
     def _use_partial_fit(self, learner):
@@ -320,8 +329,30 @@ class StreamSelector(BaseEstimator):
             check_is_fitted(learner, "strategy_")
         return learner
 
+    @property
+    def n_pending_(self):
+        """Bought labels in the learner that it was not refit on yet."""
+        return int(getattr(self.learner, "n_awaiting_refit_", 0))
+
+    @contextlib.contextmanager
+    def _unchanged_on_error(self):
+        """Restore the selector's own state (counts, threshold, random
+        states) if the block raises; the learner guards its own."""
+        params = set(self._get_param_names())
+        saved = copy.deepcopy(
+            {k: v for k, v in self.__dict__.items() if k not in params}
+        )
+        try:
+            yield
+        except BaseException:
+            for key in [k for k in self.__dict__ if k not in params]:
+                del self.__dict__[key]
+            self.__dict__.update(saved)
+            raise
+
     def _check_params(self):
-        """Validate the parameters, once per distinct set of values."""
+        """Validate the parameters, once per distinct set of values: the
+        caller records the returned key when its call worked."""
         current = tuple(
             (name, repr(getattr(self, name)))
             for name in self._parameter_constraints
@@ -329,7 +360,7 @@ class StreamSelector(BaseEstimator):
         ) + (id(self.learner),)
         if getattr(self, "_checked_params", None) != current:
             self._validate_params()
-            self._checked_params = current
+        return current
 
 
 def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):
