@@ -101,7 +101,7 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=list(le.REAL_DATASETS))
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    from joblib import Parallel, delayed
+    from sklearn.utils.parallel import Parallel, delayed
 
     seeds = list(range(args.seeds))
     cache = le.CACHE / "ceiling"

@@ -554,7 +554,7 @@ def main(argv=None):
     strategies = list(dict.fromkeys(["random", *args.strategies]))
     seeds = list(range(args.seeds))
     if not args.report_only:
-        from joblib import Parallel, delayed
+        from sklearn.utils.parallel import Parallel, delayed
 
         # Data set by data set, so an interrupted run leaves whole cells.
         groups = [(d, lrn, s) for d in args.datasets for lrn in args.learners for s in seeds]

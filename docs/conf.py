@@ -29,6 +29,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.ifconfig",
     "sphinx.ext.mathjax",
+    # MathJax from the package, copied into _static: formulas render offline
+    # (no CDN).
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",

@@ -57,7 +57,7 @@ result = simulate(
     n_repeats=5,
     random_state=0,
 )
-print(result.summary().round(3))
+print(result.summary().round(3).to_string())  # every column, the verdict too
 
 # %%
 # Learning curves

@@ -49,7 +49,7 @@ result = simulate(
     n_repeats=3,
     random_state=0,
 )
-print(result.summary().round(3))
+print(result.summary().round(3).to_string())  # every column, the verdict too
 
 # %%
 # Learning curves

@@ -135,7 +135,7 @@ ax.legend()
 plt.show()
 
 # %%
-print(result.summary().round(3))
+print(result.summary().round(3).to_string())  # every column, the verdict too
 
 # %%
 # Where does the committee look?

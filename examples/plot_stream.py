@@ -38,8 +38,9 @@ y_test = target(X_test)
 # %%
 # Run the stream twice: selector and random selection, budget 3 %
 # ---------------------------------------------------------------
-# Both learners start from the same 30 labeled rows. Bought labels are
-# taught in batches of 30 so the stream is not stalled by refits.
+# Both learners start from the same 30 labeled rows. Every bought label is
+# in the learner at once; the refit waits until 30 are waiting, so the
+# stream is not stalled by a refit per label.
 
 
 def run(strategy):
@@ -54,9 +55,11 @@ def run(strategy):
         rows = slice(start, start + 500)
         bought = selector.decide(X_stream[rows])
         selector.update(X_stream[rows][bought], y_stream[rows][bought])
-        if (start + 500) % 2000 == 0 or start + 500 >= 20_000:
+        stop = min(start + 500, 20_000)
+        # A checkpoint each time the stream passes a multiple of 2,000 rows.
+        if stop // 2000 > start // 2000 or stop == 20_000:
             selector.flush()
-            seen.append(min(start + 500, 20_000))
+            seen.append(stop)
             rmse.append(np.sqrt(np.mean((learner.predict(X_test) - y_test) ** 2)))
     return selector, np.array(seen), np.array(rmse)
 

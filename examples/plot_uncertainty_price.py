@@ -116,7 +116,7 @@ plt.show()
 # strategy's test RMSE divided by random's (below 1 is better), and
 # ``labels_to_baseline_final`` is the fewest labels at which the strategy's
 # mean RMSE reaches random's final RMSE.
-print(result.summary().round(3))
+print(result.summary().round(3).to_string())  # every column, the verdict too
 
 # %%
 # Which stones did it buy?

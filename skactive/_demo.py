@@ -1,7 +1,11 @@
 """``skactive demo`` and ``skactive simulate``: strategies against random, honestly."""
 
+import importlib.util
 import time
+import warnings
 from pathlib import Path
+
+import sys
 
 import numpy as np
 import pandas as pd
@@ -83,6 +87,35 @@ def default_pipeline(n_estimators=100):
     return make_pipeline(prepare, RandomForestRegressor(n_estimators=n_estimators))
 
 
+def has_matplotlib():
+    """Whether matplotlib can be imported (the ``plot`` extra)."""
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+NO_PNG = 'No PNG: matplotlib is missing; pip install "skactive[plot]" to get curves.png.'
+
+
+def output_folder(out, default):
+    """The folder to write into: ``out`` if given (refused if it holds any of
+    our files), else ``default``, or ``default-2``, ``default-3``, ... the
+    first that does not exist, so an earlier run is never overwritten."""
+    names = ("summary.csv", "curves.csv", "curves.png")
+    if out is not None:
+        out = Path(out)
+        clash = [name for name in names if (out / name).exists()]
+        if clash:
+            raise CommandError(
+                f"{out} already holds {', '.join(clash)}; pass a new --out folder "
+                "(earlier results are never overwritten)"
+            )
+        return out
+    candidate, number = Path(default), 1
+    while candidate.exists():
+        number += 1
+        candidate = Path(f"{default}-{number}")
+    return candidate
+
+
 def write_outputs(result, out, title):
     """Write summary.csv, curves.csv and curves.png into ``out``; return paths."""
     out = Path(out)
@@ -96,14 +129,13 @@ def write_outputs(result, out, title):
     written.append(out / "summary.csv")
     result.curves.to_csv(out / "curves.csv", index=False)
     written.append(out / "curves.csv")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print('No PNG: matplotlib is missing (pip install "skactive[plot]").')
+    if not has_matplotlib():
         return written
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(8, 5))
     # Spread bands of more than a few strategies hide each other.
     spread = "std" if result.curves["strategy"].nunique() <= 4 else None
@@ -116,8 +148,20 @@ def write_outputs(result, out, title):
     return written
 
 
-def report(result, elapsed, written):
-    """Print the mean curves, the summary table and the verdict."""
+def run_simulation(X, y, **kwargs):
+    """:func:`simulate` for the command line: progress on stderr in any
+    output, one line per distinct warning cause, and the repeats finished
+    before a failure kept. Returns ``(result, notes)``: lines to print."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = simulate(X=X, y=y, progress=True, **kwargs)
+    notes = [f"warning: {' '.join(str(w.message).split())}" for w in caught]
+    return result, notes
+
+
+def report(result, elapsed, written, notes=()):
+    """Print the mean curves, the summary table, the verdict, and any
+    warnings (one line per cause) and failures on stderr."""
     table = result.curves.pivot_table(
         index="n_labels", columns="strategy", values="rmse", aggfunc="mean"
     )[list(dict.fromkeys(result.curves["strategy"]))]
@@ -132,33 +176,52 @@ def report(result, elapsed, written):
         print(summary.drop(columns="verdict").to_string())
     print("\n" + result.verdict())
     print(f"\n{elapsed:.1f} s; wrote " + ", ".join(str(p) for p in written))
+    if not any(str(p).endswith(".png") for p in written):
+        print(NO_PNG)
+    for note in notes:
+        print(note, file=sys.stderr)
 
 
-def run_demo(n_repeats=3, random_state=0, out="skactive-demo", n_jobs=2):
-    """Every registered strategy against random on Friedman #1.
+# The demo: the default against random, and top-k uncertainty (the strategy
+# a newcomer would try first, which loses to random on this data).
+DEMO_STRATEGIES = {
+    "random": {"strategy": "random"},
+    "lcmd": {"strategy": "lcmd"},
+    "uncertainty": {"strategy": "uncertainty", "batch_selection": "top"},
+}
+
+
+def run_demo(n_repeats=5, random_state=0, out=None, n_jobs=2, all_strategies=False):
+    """The default strategy and top-k uncertainty against random on Friedman #1.
 
     Friedman #1 (2,000 rows, 10 inputs, 5 informative, noise 1) is generated
     locally; a quarter is held out as a test set that is never in the pool.
     Each strategy starts from the same 20 random labels and buys 10 rounds
-    of 20, with top-n and (where registered) diverse batches.
+    of 20. ``all_strategies`` runs every registered strategy and batch rule
+    instead (several minutes).
 
     Returns
     -------
     result : SimulationResult
     """
+    out = output_folder(out, "skactive-demo")
+    if not has_matplotlib():
+        print(NO_PNG + " The tables are still written.\n")
     X, y = make_friedman1(n_samples=2000, noise=1.0, random_state=random_state)
-    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=100))
-    settings = registered_strategies()
+    # 50 trees: the curves of 100 within noise, in about half the time.
+    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=50))
+    settings = registered_strategies() if all_strategies else DEMO_STRATEGIES
     print(
-        f"Friedman #1 (2,000 rows), random forest; {len(settings)} strategies x "
-        f"{n_repeats} repeats, 20 initial labels + 10 rounds of 20; the test set "
-        "is never in the pool.\n"
+        f"Friedman #1 (2,000 rows), random forest; {len(settings)} strategies "
+        f"({', '.join(settings)}) x {n_repeats} repeats, 20 initial labels + 10 "
+        "rounds of 20; the test set is never in the pool.\n",
+        flush=True,
     )
     started = time.perf_counter()
-    result = simulate(
-        learner,
+    result, notes = run_simulation(
         X,
         y,
+        learner=learner,
         strategies=settings,
         budget=220,
         initial_size=20,
@@ -168,7 +231,7 @@ def run_demo(n_repeats=3, random_state=0, out="skactive-demo", n_jobs=2):
         random_state=random_state,
     )
     written = write_outputs(result, out, "skactive demo: Friedman #1, random forest")
-    report(result, time.perf_counter() - started, written)
+    report(result, time.perf_counter() - started, written, notes)
     return result
 
 
@@ -226,7 +289,7 @@ def run_csv(
     batch_size=20,
     n_repeats=3,
     test_size=0.25,
-    out="skactive-simulation",
+    out=None,
     n_jobs=None,
     random_state=0,
 ):
@@ -238,22 +301,31 @@ def run_csv(
     """
     X, y = read_table(path, target)
     settings = registered_strategies() if not strategies else parse_strategies(strategies)
-    n_pool = len(y) - int(np.ceil(test_size * len(y)))
+    n_rows = len(y)
+    n_pool = n_rows - int(np.ceil(test_size * n_rows))
+    rows = f"{n_rows} labeled row{'s' if n_rows != 1 else ''}"
+    if initial_size >= n_pool:
+        raise CommandError(
+            f"{path} has only {rows}; the initial set needs {initial_size} random "
+            f"labels and more rows left to query, but {n_pool} remain after "
+            f"holding out {n_rows - n_pool} for testing. Pass more rows"
+            + (" or a smaller --initial-size" if initial_size > 1 else "")
+        )
     if budget is None:
         budget = min(initial_size + 10 * batch_size, n_pool)
     if budget < initial_size:
         raise CommandError(
-            f"--budget {budget} is smaller than --initial-size {initial_size}"
+            f"--budget {budget} is smaller than the initial set of {initial_size} "
+            "random labels; pass a larger --budget or a smaller --initial-size"
         )
     if budget > n_pool:
         raise CommandError(
-            f"--budget {budget} exceeds the pool: {len(y)} rows with a target, "
-            f"{n_pool} after holding out the test set; lower --budget"
+            f"--budget {budget} exceeds the pool: {rows}, {n_pool} after "
+            "holding out the test set; lower --budget"
         )
-    if initial_size >= n_pool:
-        raise CommandError(
-            f"{path} has too few rows ({len(y)}) for --initial-size {initial_size}"
-        )
+    out = output_folder(out, "skactive-simulation")
+    if not has_matplotlib():
+        print(NO_PNG + " The tables are still written.\n")
     learner = ActiveLearningRegressor(default_pipeline())
     print(
         f"{path}: {len(y)} rows, {X.shape[1]} input columns, target {target!r}; "
@@ -262,10 +334,10 @@ def run_csv(
         f"{len(y) - n_pool} rows is never in the pool.\n"
     )
     started = time.perf_counter()
-    result = simulate(
-        learner,
+    result, notes = run_simulation(
         X,
         y,
+        learner=learner,
         strategies=settings,
         budget=budget,
         initial_size=initial_size,
@@ -276,5 +348,5 @@ def run_csv(
         random_state=random_state,
     )
     written = write_outputs(result, out, f"{Path(path).name}: {target}")
-    report(result, time.perf_counter() - started, written)
+    report(result, time.perf_counter() - started, written, notes)
     return result

@@ -23,6 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._densify import densified
 from ._members import (
     has_native_std,
     is_averaging_ensemble,
@@ -30,7 +31,8 @@ from ._members import (
     predictive_std,
 )
 from ._rows import concat_rows, is_row_param, split_row_params, take_rows
-from .stopping import first_reason, start_criteria
+from .stopping import first_reason, labels_left, start_criteria
+from .strategies._lcmd import LCMDSampling
 from .strategies._registry import (
     BATCH_SELECTIONS,
     STRATEGIES,
@@ -117,6 +119,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         Their targets.
     n_labeled_ : int
         Number of labeled rows.
+    n_awaiting_refit_ : int
+        Labeled rows taught with ``teach(..., refit=False)`` that the models
+        have not been refit on yet (0 after ``fit`` or a refitting
+        ``teach``).
     history_ : list of dict
         One record per round of :meth:`learn` or of a budgeted fit:
         ``round``, ``n_labels`` (labels so far), ``positions`` (queried
@@ -247,6 +253,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 take_rows(X, labeled), y[labeled], params, strategy, batch_selection
             )
             state["history_"] = []
+        state["n_awaiting_refit_"] = 0
         # The domain of every row, labeled or not, for synthesize().
         state["domain_"] = learn_domain(raw_X if hasattr(raw_X, "iloc") else X)
         for name, value in state.items():
@@ -386,6 +393,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         return (positions, scores) if return_scores else positions
 
     def _query(self, X_pool, n):
+        if isinstance(self.strategy_, LCMDSampling):
+            _check_float32_targets(self.y_labeled_)
         rng = self._rng(salt=self.n_labeled_ + 1)
         positions, scores = self.strategy_.query(
             self, X_pool, n, self.batch_selection_, random_state=rng
@@ -452,39 +461,94 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     # ---------------------------------------------------------------- teach
 
-    def teach(self, X, y, **fit_params):
+    def teach(self, X, y, *, refit=True, **fit_params):
         """Add labeled rows and refit.
 
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
-            The new rows.
+            The new rows. Zero rows add nothing: then ``teach`` only refits
+            if rows taught with ``refit=False`` are waiting (and ``refit``
+            is True).
         y : array-like of shape (n_samples,)
             Their targets (no NaN).
+        refit : bool, default=True
+            False: store the rows and targets at once (``X_labeled_``,
+            ``y_labeled_``, ``n_labeled_`` include them, and a learner saved
+            now keeps them) but leave the models as they are until a later
+            ``teach`` with ``refit=True``, which refits on every stored row.
+            ``n_awaiting_refit_`` counts the rows waiting. The rows must be
+            ones the fitted model can take (they are passed through its
+            ``predict`` first), so a refit cannot fail later because of them.
+            This is how :class:`~skactive.StreamSelector` keeps every label
+            it bought without a refit per label.
         **fit_params : dict
             Per-row fit parameters for the new rows (``sample_weight``
-            defaults to 1 for them).
+            defaults to 1 for them), one value per new row.
 
         Returns
         -------
         self : object
-            The refitted learner. If anything fails, it is left unchanged.
+            The learner. If anything fails, it is left unchanged.
         """
         check_is_fitted(self)
         raw_X = X
-        X = self._validate_X(X, reset=False)
-        y = _check_targets(y, _num_samples(X), allow_nan=False)
-        return self._teach_validated(X, y, raw_X, fit_params)
+        X, n_new = self._validate_rows(X)
+        y = _check_targets(y, n_new, allow_nan=False)
+        _check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
+        if n_new == 0:
+            if refit and getattr(self, "n_awaiting_refit_", 0):
+                return self._teach_validated(X, y, raw_X, {})
+            return self
+        if not refit:
+            try:
+                self.predict(X)
+            except Exception as exc:
+                raise ValueError(
+                    f"The fitted model cannot take these rows, so they are not "
+                    f"stored: {type(exc).__name__}: {exc}. Fix the rows, or teach "
+                    "them with refit=True."
+                ) from exc
+        return self._teach_validated(X, y, raw_X, fit_params, refit=refit)
 
-    def _teach_validated(self, X, y, raw_X, fit_params):
-        """Append validated rows and targets, refit, and swap the new state in."""
-        X_all = concat_rows(self.X_labeled_, X)
+    def _validate_rows(self, X):
+        """``X`` checked against the fitted features, zero rows allowed;
+        returns ``(X, n_rows)``."""
+        shape = getattr(X, "shape", None)
+        if shape is not None and len(shape) == 2 and shape[0] == 0:
+            if shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {shape[1]} features, but the learner was fit on "
+                    f"{self.n_features_in_} features; pass rows with those features."
+                )
+            return X, 0
+        X = self._validate_X(X, reset=False)
+        return X, _num_samples(X)
+
+    def _teach_validated(self, X, y, raw_X, fit_params, refit=True):
+        """Append validated rows and targets, refit (unless ``refit`` is
+        False), and swap the new state in."""
+        n_new = _num_samples(X)
+        X_all = concat_rows(self.X_labeled_, X) if n_new else self.X_labeled_
         y_all = np.concatenate([self.y_labeled_, y])
-        params = self._appended_params(fit_params, _num_samples(X))
-        state = self._fit_state(
-            X_all, y_all, params, self.strategy_, self.batch_selection_
-        )
-        state["domain_"] = self.domain_.union(raw_X if hasattr(raw_X, "iloc") else X)
+        params = self._appended_params(fit_params, n_new)
+        if refit:
+            state = self._fit_state(
+                X_all, y_all, params, self.strategy_, self.batch_selection_
+            )
+            state["n_awaiting_refit_"] = 0
+        else:
+            state = {
+                "X_labeled_": X_all,
+                "y_labeled_": y_all,
+                "n_labeled_": int(y_all.shape[0]),
+                "_fit_params": params,
+                "n_awaiting_refit_": getattr(self, "n_awaiting_refit_", 0) + n_new,
+            }
+        if n_new:
+            state["domain_"] = self.domain_.union(
+                raw_X if hasattr(raw_X, "iloc") else X
+            )
         for name, value in state.items():
             setattr(self, name, value)
         return self
@@ -591,12 +655,18 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             X_val = self._validate_X(X_val, reset=False)
             y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
         pool_fit_params = pool_fit_params or {}
-        criteria = start_criteria(stopping)
+        criteria = start_criteria(stopping, learner=self)
         available = np.ones(n_pool, dtype=bool)
         bought = 0
         while bought < n_queries:
             candidates = np.flatnonzero(available)
             k = min(batch_size, n_queries - bought)
+            # A label budget is exact: the last batch is cut to fit.
+            left = labels_left(criteria, self)
+            if left is not None:
+                if left <= 0:
+                    break
+                k = min(k, left)
             local, _ = self._query(take_rows(X_pool, candidates), k)
             positions = candidates[local]
             rows = take_rows(X_pool, positions)
@@ -711,7 +781,9 @@ def _final(estimator):
 
 def _fit_member(template, X, y, params, seed, bootstrap):
     """Fit a clone of ``template``, on a bootstrap resample if asked."""
-    model = clone(template)
+    # A final step that rejects sparse input gets dense input, whatever the
+    # preceding steps produce on these rows.
+    model = densified(clone(template))
     _seed_unset_random_states(model, seed)
     if bootstrap:
         n = y.shape[0]
@@ -778,6 +850,38 @@ def _check_targets(y, n_samples, allow_nan):
             "rows out."
         )
     return y_array
+
+
+# LCMD computes in float32; its squared distances between predictions stay
+# finite for targets up to about this size (measured: 1e36 works, 1e37 not).
+_LCMD_MAX_TARGET = 1e36
+
+
+def _check_float32_targets(y):
+    largest = float(np.max(np.abs(y))) if y.size else 0.0
+    if largest > _LCMD_MAX_TARGET:
+        raise ValueError(
+            f"The lcmd strategy computes in float32 and cannot take targets as large "
+            f"as {largest:.3g} (at most {_LCMD_MAX_TARGET:g}); rescale y (for "
+            "example y / 1e30, and predictions * 1e30) or use another strategy."
+        )
+
+
+def _check_row_params(new_params, n_new, old_params, n_old):
+    """Per-row fit parameters of ``teach`` must have one value per new row."""
+    for key, value in new_params.items():
+        if value is None or np.isscalar(value) or isinstance(value, (str, dict)):
+            continue
+        try:
+            length = _num_samples(value)
+        except TypeError:
+            continue
+        per_row = key == "sample_weight" or is_row_param(old_params.get(key), n_old)
+        if per_row and length != n_new:
+            raise ValueError(
+                f"{key} has {length} values for the {n_new} rows taught; pass one "
+                "value per row."
+            )
 
 
 def _check_n(n, n_pool, name="n"):

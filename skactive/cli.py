@@ -15,15 +15,16 @@ from ._demo import CommandError
 def _demo(args):
     from ._demo import run_demo
 
-    run_demo(n_repeats=args.repeats, random_state=args.random_state, out=args.out,
-             n_jobs=args.n_jobs)
-    return 0
+    result = run_demo(n_repeats=args.repeats, random_state=args.random_state,
+                      out=args.out, n_jobs=args.n_jobs,
+                      all_strategies=args.all_strategies)
+    return 1 if result.failures else 0
 
 
 def _simulate(args):
     from ._demo import run_csv
 
-    run_csv(
+    result = run_csv(
         args.data,
         args.target,
         strategies=args.strategies,
@@ -36,7 +37,7 @@ def _simulate(args):
         n_jobs=args.n_jobs,
         random_state=args.random_state,
     )
-    return 0
+    return 1 if result.failures else 0
 
 
 def _positive_int(text):
@@ -62,15 +63,22 @@ def _share(text):
 def _add_demo_parser(commands):
     demo = commands.add_parser(
         "demo",
-        help="every strategy against random on built-in data: a table and a PNG",
+        help="the default strategy against random on built-in data: a table and a PNG",
+        description="The default strategy (lcmd) and top-k uncertainty against "
+        "random sampling on Friedman #1, 5 repeats, under a minute. Writes "
+        "summary.csv, curves.csv and curves.png (with the plot extra) into a "
+        "new folder.",
     )
-    demo.add_argument("--repeats", type=_positive_int, default=3,
-                      help="repeats (default 3)")
+    demo.add_argument("--repeats", type=_positive_int, default=5,
+                      help="repeats (default 5; fewer than 3 cannot tell)")
+    demo.add_argument("--all-strategies", action="store_true",
+                      help="every registered strategy and batch rule (minutes)")
     demo.add_argument("--random-state", type=int, default=0)
     demo.add_argument("--n-jobs", type=int, default=2,
                       help="parallel runs (default 2)")
-    demo.add_argument("--out", default="skactive-demo",
-                      help="directory for summary.csv, curves.csv, curves.png")
+    demo.add_argument("--out", default=None,
+                      help="new directory for summary.csv, curves.csv, curves.png "
+                      "(default: skactive-demo, or skactive-demo-2, ... if taken)")
     demo.set_defaults(handler=_demo)
 
 
@@ -98,8 +106,9 @@ def _add_simulate_parser(commands):
                      help="independent splits (default 3)")
     sim.add_argument("--test-size", type=_share, default=0.25,
                      help="share of rows held out (default 0.25)")
-    sim.add_argument("--out", default="skactive-simulation",
-                     help="directory for summary.csv, curves.csv, curves.png")
+    sim.add_argument("--out", default=None,
+                     help="new directory for summary.csv, curves.csv, curves.png "
+                     "(default: skactive-simulation, or skactive-simulation-2, ...)")
     sim.add_argument("--n-jobs", type=int, default=None)
     sim.add_argument("--random-state", type=int, default=0)
     sim.set_defaults(handler=_simulate)

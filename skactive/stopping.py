@@ -63,9 +63,15 @@ class BaseStoppingCriterion(BaseEstimator):
         """
         raise NotImplementedError
 
-    def _validate(self):
-        """Check the parameters; the loops call it before the first round."""
+    def _validate(self, learner=None):
+        """Check the parameters (and, given the fitted ``learner``, any data
+        against it); the loops call it before the first round is bought."""
         self._validate_params()
+
+    def labels_left(self, learner):
+        """How many more labels the loop may buy before this criterion
+        fires, or None for no limit. The loop cuts its next batch to fit."""
+        return None
 
 
 class LabelBudget(BaseStoppingCriterion):
@@ -74,7 +80,8 @@ class LabelBudget(BaseStoppingCriterion):
     Counts every label the learner was trained on, including its initial
     ones. ``learn`` buys at most ``n_queries`` labels anyway; this criterion
     states the same limit as a total, which is how a labeling session thinks
-    of it.
+    of it. The budget is exact: the loop cuts the last batch to fit, and a
+    learner that already holds ``max_labels`` labels or more buys nothing.
 
     Parameters
     ----------
@@ -100,6 +107,9 @@ class LabelBudget(BaseStoppingCriterion):
 
     def __init__(self, max_labels):
         self.max_labels = max_labels
+
+    def labels_left(self, learner):
+        return max(0, int(self.max_labels) - int(learner.n_labeled_))
 
     def check(self, learner, X_pool, candidates, record):
         if learner.n_labeled_ >= self.max_labels:
@@ -155,15 +165,55 @@ class TargetError(BaseStoppingCriterion):
         self.X_val = X_val
         self.y_val = y_val
 
-    def _validate(self):
+    def _validate(self, learner=None):
         self._validate_params()
         if (self.X_val is None) != (self.y_val is None):
-            raise ValueError("Pass X_val and y_val together, or neither.")
+            raise ValueError(
+                "TargetError: pass X_val and y_val together, or neither."
+            )
+        if self.X_val is None or learner is None:
+            return
+        shape = getattr(self.X_val, "shape", None)
+        if shape is None:
+            shape = np.shape(np.asarray(self.X_val, dtype=object))
+        if len(shape) != 2:
+            raise ValueError(
+                f"TargetError: X_val must be 2-d, one row per validation row; got "
+                f"shape {tuple(shape)}. Reshape it (array.reshape(1, -1) for one row)."
+            )
+        if shape[0] == 0:
+            raise ValueError("TargetError: X_val has no row; pass a validation set.")
+        try:
+            X_val = learner._validate_X(self.X_val, reset=False)
+        except ValueError as exc:
+            raise ValueError(f"TargetError: X_val does not fit the learner: {exc}") from exc
+        try:
+            y_val = np.asarray(
+                self.y_val.to_numpy(dtype=float, na_value=np.nan)
+                if hasattr(self.y_val, "to_numpy")
+                else self.y_val,
+                dtype=float,
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"TargetError: y_val must be numeric: {exc}") from exc
+        y_val = y_val.ravel() if y_val.ndim == 2 and y_val.shape[1] == 1 else y_val
+        if y_val.ndim != 1 or y_val.shape[0] != shape[0]:
+            raise ValueError(
+                f"TargetError: X_val has {shape[0]} rows but y_val has shape "
+                f"{y_val.shape}; pass one target per validation row."
+            )
+        if not np.isfinite(y_val).all():
+            raise ValueError(
+                "TargetError: y_val holds NaN or infinite values; the validation "
+                "set needs a finite target for every row."
+            )
+        self._X_val, self._y_val = X_val, y_val
 
     def check(self, learner, X_pool, candidates, record):
         if self.X_val is not None:
-            y_val = np.asarray(self.y_val, dtype=float)
-            residual = learner.predict(self.X_val) - y_val
+            if not hasattr(self, "_y_val"):
+                self._validate(learner)
+            residual = learner.predict(self._X_val) - self._y_val
             error = (
                 float(np.sqrt(np.mean(residual**2)))
                 if self.metric == "rmse"
@@ -276,6 +326,19 @@ class StabilizingPredictions(BaseStoppingCriterion):
         self.max_stop_size = max_stop_size
         self.random_state = random_state
 
+    def _validate(self, learner=None):
+        self._validate_params()
+        if self.X_stop is None or learner is None:
+            return
+        if _num_samples(self.X_stop) == 0:
+            raise ValueError("StabilizingPredictions: X_stop has no row; pass rows.")
+        try:
+            learner._validate_X(self.X_stop, reset=False)
+        except ValueError as exc:
+            raise ValueError(
+                f"StabilizingPredictions: X_stop does not fit the learner: {exc}"
+            ) from exc
+
     def check(self, learner, X_pool, candidates, record):
         if not hasattr(self, "agreements_"):
             if self.X_stop is not None:
@@ -367,7 +430,7 @@ class PoolScoreBelow(BaseStoppingCriterion):
         self.threshold = threshold
         self.fraction = fraction
 
-    def _validate(self):
+    def _validate(self, learner=None):
         self._validate_params()
         if self.threshold is None and self.fraction is None:
             raise ValueError(
@@ -397,8 +460,10 @@ class PoolScoreBelow(BaseStoppingCriterion):
         return None
 
 
-def start_criteria(stopping):
-    """Fresh clones of the criteria ``stopping`` names (one, a list, or None)."""
+def start_criteria(stopping, learner=None):
+    """Fresh clones of the criteria ``stopping`` names (one, a list, or None),
+    validated (against the fitted ``learner`` when given) before any label is
+    bought."""
     if stopping is None:
         return []
     criteria = list(stopping) if isinstance(stopping, (list, tuple)) else [stopping]
@@ -411,8 +476,22 @@ def start_criteria(stopping):
     criteria = [clone(criterion) for criterion in criteria]
     for criterion in criteria:
         if hasattr(criterion, "_validate"):
-            criterion._validate()
+            if learner is None:
+                criterion._validate()
+            else:
+                criterion._validate(learner)
     return criteria
+
+
+def labels_left(criteria, learner):
+    """The fewest labels any criterion still allows, or None for no limit."""
+    limits = [
+        criterion.labels_left(learner)
+        for criterion in criteria
+        if hasattr(criterion, "labels_left")
+    ]
+    limits = [limit for limit in limits if limit is not None]
+    return min(limits) if limits else None
 
 
 def first_reason(criteria, learner, X_pool, candidates, record):

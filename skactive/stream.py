@@ -1,5 +1,6 @@
 """Stream-based selection: buy a row's label on arrival, under a label budget."""
 
+import contextlib
 import copy
 from numbers import Integral, Real
 
@@ -8,7 +9,7 @@ from scipy.special import gammaincinv
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._members import final_step
 from ._regressor import ActiveLearningRegressor, _check_targets
@@ -56,7 +57,7 @@ class StreamSelector(BaseEstimator):
     random_share : float, default=0.1
         Share of the budget spent on rows bought at random, whatever their
         score, in [0, 1].
-    threshold_step : float, default=0.05
+    threshold_step : float in (0, 1], default=0.05
         Step ``s`` of the threshold in log scale. Larger adapts faster after
         a change and holds the budget more tightly over short streams;
         smaller makes the threshold steadier.
@@ -65,8 +66,9 @@ class StreamSelector(BaseEstimator):
         over the first ``scale_window`` rows, then an exponential moving
         average of that length).
     refit_every : int, default=10
-        :meth:`update` keeps bought labels and teaches them in batches of at
-        least this many, so the stream is not stalled by a refit per label.
+        :meth:`update` puts every bought label into the learner at once, and
+        refits it once at least this many are waiting, so the stream is not
+        stalled by a refit per label.
     incremental : bool or "auto", default="auto"
         Update the learner with ``partial_fit`` after each :meth:`update`
         instead of refitting: the regressor and, if the learner has one, every
@@ -90,7 +92,8 @@ class StreamSelector(BaseEstimator):
     scale_ : float
         Current running mean of the raw scores.
     n_pending_ : int
-        Bought labels passed to :meth:`update` and not yet taught.
+        Bought labels in the learner that it has not been refit on yet (its
+        ``n_awaiting_refit_``).
 
     References
     ----------
@@ -123,7 +126,8 @@ class StreamSelector(BaseEstimator):
         "learner": [HasMethods(["fit", "predict", "teach"])],
         "budget": [Interval(Real, 0, 1, closed="right")],
         "random_share": [Interval(Real, 0, 1, closed="both")],
-        "threshold_step": [Interval(Real, 0, None, closed="neither")],
+        # Larger steps overflow the threshold within a few rows.
+        "threshold_step": [Interval(Real, 0, 1, closed="right")],
         "scale_window": [Interval(Integral, 1, None, closed="left")],
         "refit_every": [Interval(Integral, 1, None, closed="left")],
         "incremental": ["boolean", StrOptions({"auto"})],
@@ -167,10 +171,15 @@ class StreamSelector(BaseEstimator):
         selected : ndarray of bool, shape (n_rows,)
             True where the label should be bought.
         """
-        self._check_params()
+        checked = self._check_params()
+        with self._unchanged_on_error():
+            selected = self._decide(X)
+        self._checked_params = checked
+        return selected
+
+    def _decide(self, X):
         learner = self._fitted_learner()
-        X = _validated(learner, X)
-        n = _num_samples(X)
+        X, n = learner._validate_rows(X)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:
@@ -221,18 +230,17 @@ class StreamSelector(BaseEstimator):
             float(gammaincinv(8.0, 1.0 - self.budget)) / 8.0 if self.budget < 1 else 0.0
         )
         self.scale_ = 0.0
-        self._pending_X = None
-        self._pending_y = None
-        self.n_pending_ = 0
 
     # ------------------------------------------------------------- update
 
     def update(self, X, y):
         """Teach the learner the labels bought for selected rows.
 
-        Labels are kept until at least ``refit_every`` are waiting, then
-        taught in one refit (or, with incremental updates, applied at once
-        with ``partial_fit``). :meth:`flush` teaches the waiting ones now.
+        Every label is in the learner at once (its ``X_labeled_``,
+        ``y_labeled_`` and ``n_labeled_``, so a learner saved right after
+        ``update`` keeps it); only the refit waits until at least
+        ``refit_every`` labels are waiting (with incremental updates,
+        ``partial_fit`` applies them at once). :meth:`flush` refits now.
 
         Parameters
         ----------
@@ -244,57 +252,49 @@ class StreamSelector(BaseEstimator):
         Returns
         -------
         self : object
-            The selector. If a refit fails, the labels stay pending (and the
-            learner is as before); nothing passed here is lost.
+            The selector. Rows the fitted model cannot take (a value its
+            Pipeline cannot transform) are refused with a ValueError that
+            leaves the learner and the selector exactly as they were, so
+            later updates work. If the refit fails, the error is raised and
+            the labels stay in the learner, waiting for the next refit.
         """
-        self._check_params()
+        checked = self._check_params()
+        with self._unchanged_on_error():
+            self._update(X, y)
+        self._checked_params = checked
+        return self
+
+    def _update(self, X, y):
         learner = self._fitted_learner()
-        X = _validated(learner, X)
-        n = _num_samples(X)
+        X, n = learner._validate_rows(X)
         y = _check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:
             return self
-        if self._pending_X is None:
-            pending_X, pending_y = X, y
+        if self._use_partial_fit(learner):
+            _partial_fit(learner, X, y, self._bag_rng)
         else:
-            pending_X = concat_rows(self._pending_X, X)
-            pending_y = np.concatenate([self._pending_y, y])
-        incremental = self._use_partial_fit(learner)
-        # Pending first: if teaching fails, no label is lost.
-        self._pending_X, self._pending_y = pending_X, pending_y
-        self.n_pending_ = int(pending_y.shape[0])
-        if incremental or self.n_pending_ >= self.refit_every:
-            self._teach(learner, pending_X, pending_y, incremental)
-            self._pending_X = self._pending_y = None
-            self.n_pending_ = 0
+            # Stored first (refused, with nothing changed, if the fitted model
+            # cannot take the rows), then refit once enough are waiting.
+            learner.teach(X, y, refit=False)
+            if learner.n_awaiting_refit_ >= self.refit_every:
+                self.flush()
         return self
 
     def flush(self):
-        """Teach every pending label now (for instance at the end of a stream).
+        """Refit the learner on every label still waiting for a refit (for
+        instance at the end of a stream).
 
         Returns
         -------
         self : object
         """
         learner = self._fitted_learner()
-        if getattr(self, "_pending_X", None) is not None:
-            self._teach(
-                learner,
-                self._pending_X,
-                self._pending_y,
-                self._use_partial_fit(learner),
-            )
-            self._pending_X = self._pending_y = None
-            self.n_pending_ = 0
+        if getattr(learner, "n_awaiting_refit_", 0):
+            empty = take_rows(learner.X_labeled_, np.arange(0))
+            learner.teach(empty, np.zeros(0))
         return self
-
-    def _teach(self, learner, X, y, incremental):
-        if incremental:
-            _partial_fit(learner, X, y, self._bag_rng)
-        else:
-            learner.teach(X, y)
 
     def _use_partial_fit(self, learner):
         if self.incremental is False:
@@ -329,8 +329,30 @@ class StreamSelector(BaseEstimator):
             check_is_fitted(learner, "strategy_")
         return learner
 
+    @property
+    def n_pending_(self):
+        """Bought labels in the learner that it was not refit on yet."""
+        return int(getattr(self.learner, "n_awaiting_refit_", 0))
+
+    @contextlib.contextmanager
+    def _unchanged_on_error(self):
+        """Restore the selector's own state (counts, threshold, random
+        states) if the block raises; the learner guards its own."""
+        params = set(self._get_param_names())
+        saved = copy.deepcopy(
+            {k: v for k, v in self.__dict__.items() if k not in params}
+        )
+        try:
+            yield
+        except BaseException:
+            for key in [k for k in self.__dict__ if k not in params]:
+                del self.__dict__[key]
+            self.__dict__.update(saved)
+            raise
+
     def _check_params(self):
-        """Validate the parameters, once per distinct set of values."""
+        """Validate the parameters, once per distinct set of values: the
+        caller records the returned key when its call worked."""
         current = tuple(
             (name, repr(getattr(self, name)))
             for name in self._parameter_constraints
@@ -338,20 +360,7 @@ class StreamSelector(BaseEstimator):
         ) + (id(self.learner),)
         if getattr(self, "_checked_params", None) != current:
             self._validate_params()
-            self._checked_params = current
-
-
-def _validated(learner, X):
-    """``X`` checked against the learner's features; zero rows allowed."""
-    shape = getattr(X, "shape", None)
-    if shape is not None and len(shape) == 2 and shape[0] == 0:
-        if shape[1] != learner.n_features_in_:
-            raise ValueError(
-                f"X has {shape[1]} features, but the learner was fit on "
-                f"{learner.n_features_in_} features; pass rows with those features."
-            )
-        return X
-    return learner._validate_X(X, reset=False)
+        return current
 
 
 def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):

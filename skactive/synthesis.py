@@ -148,8 +148,9 @@ class Domain:
         for spec, values in zip(self.specs, columns):
             kind = spec["kind"]
             if kind in ("real", "integer"):
-                width = spec["high"] - spec["low"]
-                moved = values + rng.normal(scale=step * width, size=values.shape[0])
+                scale = min(2 * step * _half_width(spec), np.finfo(float).max)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    moved = values + rng.normal(scale=scale, size=values.shape[0])
                 moved = np.clip(moved, spec["low"], spec["high"])
                 if kind == "integer":
                     moved = np.round(moved)
@@ -172,8 +173,11 @@ class Domain:
         for spec, values in zip(self.specs, columns):
             kind = spec["kind"]
             if kind in ("real", "integer"):
-                width = spec["high"] - spec["low"]
-                scaled = (values - spec["low"]) / width if width > 0 else values * 0.0
+                # In halves, so a range as wide as the floats cannot overflow.
+                half = _half_width(spec)
+                scaled = (
+                    (values / 2 - spec["low"] / 2) / half if half > 0 else values * 0.0
+                )
                 blocks.append(np.asarray(scaled, dtype=float)[:, None])
             elif kind == "category" and len(spec["values"]) > 1:
                 codes = pd.Index(spec["values"]).get_indexer(values)
@@ -455,12 +459,29 @@ def _refine(learner, domain, picked, picked_scores, radius, step, rng, n_moves=1
     return new_columns, new_scores
 
 
+def _half_width(spec):
+    """Half the range of a numeric column, finite for any finite bounds."""
+    return spec["high"] / 2 - spec["low"] / 2
+
+
+def _uniform(spec, n, rng):
+    """Uniform draws in [low, high], even when ``high - low`` overflows."""
+    middle = spec["low"] / 2 + spec["high"] / 2
+    values = middle + (2 * rng.random_sample(n) - 1) * _half_width(spec)
+    return np.clip(values, spec["low"], spec["high"])
+
+
 def _sample_column(spec, n, rng):
     kind = spec["kind"]
     if kind == "real":
-        return rng.uniform(spec["low"], spec["high"], size=n)
+        return _uniform(spec, n, rng)
     if kind == "integer":
         low, high = int(spec["low"]), int(spec["high"])
+        int64 = np.iinfo(np.int64)
+        if low < int64.min // 2 or high > int64.max // 2:
+            # Beyond what randint takes: uniform, then the nearest integer
+            # (floats this large are integers anyway).
+            return np.clip(np.round(_uniform(spec, n, rng)), spec["low"], spec["high"])
         return rng.randint(low, high + 1, size=n).astype(float)
     if kind == "category":
         values = spec["values"]
@@ -473,7 +494,15 @@ def _as_dtype(values, spec):
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Categorical(values, dtype=dtype)
     if isinstance(dtype, np.dtype):
-        return np.asarray(values).astype(dtype)
+        if dtype.kind in "iu":
+            info = np.iinfo(dtype)
+            values = np.clip(np.asarray(values, dtype=float), info.min, info.max)
+            # float(info.max) rounds up past the largest integer of the dtype.
+            values = np.where(values >= float(info.max), info.max, values)
+            return pd.Series(np.asarray(values).astype(dtype), dtype=dtype)
+        # A Series of the exact dtype: a DataFrame would infer pandas' str
+        # dtype from an object column of strings.
+        return pd.Series(np.asarray(values).astype(dtype), dtype=dtype)
     return pd.array(values, dtype=dtype)
 
 

@@ -58,7 +58,7 @@ def test_simulate_writes_table_curves_and_png(table, tmp_path, capsys):
         (["{table}", "--target", "city"], "must be numeric"),
         (["{table}", "--target", "price", "--budget", "5000"], "exceeds the pool"),
         (["{table}", "--target", "price", "--budget", "5", "--initial-size", "10"],
-         "smaller than --initial-size"),
+         "--budget 5 is smaller than the initial set of 10"),
         (["{table}", "--target", "price", "--strategies", "magic"],
          "unknown strategy 'magic'"),
         (["{table}", "--target", "price", "--strategies", "uncertainty:sideways"],
@@ -66,6 +66,10 @@ def test_simulate_writes_table_curves_and_png(table, tmp_path, capsys):
         (["{empty}", "--target", "price"], "cannot read"),
         (["{binary}", "--target", "price"], "cannot read"),
         (["{only_target}", "--target", "price"], "no column besides the target"),
+        (["{latin1}", "--target", "price"], "latin1.csv"),
+        (["{twenty}", "--target", "price", "--strategies", "lcmd"],
+         "has only 20 labeled rows; the initial set needs 20"),
+        (["{one}", "--target", "price"], "has only 1 labeled row; the initial set"),
     ],
 )
 def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, capsys):
@@ -75,7 +79,15 @@ def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, ca
     binary.write_bytes(b"\xff\xfe\x00\x81garbage\x00\n\x01\x02")
     only_target = tmp_path / "only.csv"
     only_target.write_text("price\n1\n2\n")
-    args = [a.format(table=table, empty=empty, binary=binary, only_target=only_target)
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("city,price\nS\xe3o Paulo,1\nZ\xfcrich,2\n".encode("latin-1"))
+    frame = pd.read_csv(table)
+    twenty = tmp_path / "twenty.csv"
+    frame.dropna(subset=["price"]).head(20).to_csv(twenty, index=False)
+    one = tmp_path / "one.csv"
+    frame.head(1).to_csv(one, index=False)
+    args = [a.format(table=table, empty=empty, binary=binary, only_target=only_target,
+                     latin1=latin1, twenty=twenty, one=one)
             for a in args]
     status, _, err = run(["simulate", *args, "--out", tmp_path / "out"], capsys)
     assert status == 2
@@ -83,6 +95,7 @@ def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, ca
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("skactive simulate: error:")
     assert message in lines[0]
+    assert "--budget" not in lines[0] or "--budget" in args
 
 
 @pytest.mark.parametrize("flag", ["--budget", "--repeats", "--batch-size"])
@@ -122,17 +135,98 @@ def test_demo_runs_every_registered_strategy_and_batch_rule():
             assert (name, "diverse") not in pairs
 
 
-def test_demo_writes_a_table_and_a_png(tmp_path, capsys, monkeypatch):
-    # two strategies keep the test fast; the full list is checked above
+def test_demo_writes_a_table_and_a_png_into_a_fresh_folder(tmp_path, capsys,
+                                                          monkeypatch):
+    # two strategies keep the test fast
     import skactive._demo as demo
 
-    monkeypatch.setattr(demo, "registered_strategies", lambda: {
+    monkeypatch.setattr(demo, "DEMO_STRATEGIES", {
         "random": {"strategy": "random"}, "uncertainty": {"strategy": "uncertainty"}})
-    status, stdout, err = run(["demo", "--repeats", "1", "--n-jobs", "1", "--out", tmp_path],
-                                capsys)
+    monkeypatch.chdir(tmp_path)
+    status, stdout, err = run(["demo", "--repeats", "1", "--n-jobs", "1"], capsys)
     assert status == 0, err
     assert "random" in stdout and "uncertainty" in stdout and "220" in stdout
-    assert "rmse_ratio" in stdout and "Active learning" in stdout
-    summary = pd.read_csv(tmp_path / "summary.csv", index_col="strategy")
+    assert "rmse_ratio" in stdout and "Not enough repeats to tell" in stdout
+    # progress on stderr although it is not a terminal
+    assert "simulate: 3/3 runs done" in err  # 2 strategies + the whole-pool model
+    out = tmp_path / "skactive-demo"
+    summary = pd.read_csv(out / "summary.csv", index_col="strategy")
     assert list(summary.index) == ["random", "uncertainty"]
-    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    # a second run never overwrites the first
+    status, stdout, err = run(["demo", "--repeats", "1", "--n-jobs", "1"], capsys)
+    assert status == 0, err
+    assert (tmp_path / "skactive-demo-2" / "curves.png").exists()
+    # an explicit --out that holds results is refused before any run
+    status, stdout, err = run(["demo", "--out", out], capsys)
+    assert status == 2 and "already holds summary.csv" in err
+    assert "simulate:" not in err
+
+
+def test_demo_defaults_are_the_default_strategy_and_enough_repeats():
+    import skactive._demo as demo
+
+    args = build_parser().parse_args(["demo"])
+    assert args.repeats >= 3
+    assert demo.DEMO_STRATEGIES["lcmd"] == {"strategy": "lcmd"}
+    assert "random" in demo.DEMO_STRATEGIES
+
+
+def test_without_matplotlib_the_cli_says_so_before_the_run(table, tmp_path, capsys,
+                                                          monkeypatch):
+    import skactive._demo as demo
+
+    monkeypatch.setattr(demo, "has_matplotlib", lambda: False)
+    status, stdout, err = run(
+        ["simulate", table, "--target", "price", "--strategies", "uncertainty",
+         "--budget", "30", "--initial-size", "10", "--batch-size", "10",
+         "--repeats", "1", "--out", tmp_path / "out"], capsys)
+    assert status == 0, err
+    assert stdout.index("No PNG: matplotlib is missing") < stdout.index("Test RMSE")
+    assert not (tmp_path / "out" / "curves.png").exists()
+    assert (tmp_path / "out" / "summary.csv").exists()
+
+
+def test_simulate_prints_one_line_per_warning_cause(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    n = 200
+    frame = pd.DataFrame({"a": rng.normal(size=n),
+                          "mostly_empty": np.where(rng.rand(n) < 0.97, np.nan, 1.0),
+                          "target": rng.normal(size=n)})
+    path = tmp_path / "sparse.csv"
+    frame.to_csv(path, index=False)
+    status, stdout, err = run(
+        ["simulate", path, "--target", "target", "--strategies", "uncertainty",
+         "--budget", "60", "--initial-size", "10", "--batch-size", "10",
+         "--repeats", "3", "--out", tmp_path / "out"], capsys)
+    assert status == 0, err
+    warning_lines = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warning_lines) == 1
+    assert "no observed value" in warning_lines[0]
+    assert warning_lines[0].endswith("columns): mostly_empty")
+    assert "Skipping features" not in stdout + err
+
+
+def test_a_failed_repeat_writes_the_finished_ones(table, tmp_path, capsys,
+                                                  monkeypatch):
+    import skactive.simulation as simulation
+
+    original, calls = simulation._one_run, []
+
+    def flaky(*args, **kwargs):
+        calls.append(args[9])
+        if args[9] == 1:  # every run of repeat 1
+            raise RuntimeError("disk on fire")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(simulation, "_one_run", flaky)
+    out = tmp_path / "out"
+    status, stdout, err = run(
+        ["simulate", table, "--target", "price", "--strategies", "uncertainty",
+         "--budget", "30", "--initial-size", "10", "--batch-size", "10",
+         "--repeats", "3", "--n-jobs", "1", "--out", out], capsys)
+    assert status == 1
+    assert "repeat 1 failed" in err and "disk on fire" in err
+    assert "Returning the 1 finished repeat (0)" in err
+    curves = pd.read_csv(out / "curves.csv")
+    assert curves["repeat"].unique().tolist() == [0]

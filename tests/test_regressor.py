@@ -549,3 +549,93 @@ def test_learn_on_a_frame_keeps_feature_names_quietly(split):
         alr.learn(pd.DataFrame(X_pool, columns=columns), y_pool, n_queries=20)
     assert alr.n_labeled_ == 60
     np.testing.assert_array_equal(alr.feature_names_in_, columns)
+
+
+# ----------------------------------------------------- teach: fuzzed inputs
+
+
+def _snapshot(learner):
+    return (learner.n_labeled_, learner.n_awaiting_refit_, len(learner.history_),
+            np.asarray(learner.y_labeled_).copy(), learner.estimator_,
+            learner.committee_)
+
+
+def _assert_unchanged(learner, snapshot):
+    now = _snapshot(learner)
+    assert now[:3] == snapshot[:3]
+    np.testing.assert_array_equal(now[3], snapshot[3])
+    assert now[4] is snapshot[4] and now[5] is snapshot[5]
+
+
+def test_teach_refuses_sample_weight_of_the_wrong_length(friedman):
+    from sklearn.linear_model import Ridge
+
+    X, y = friedman
+    learner = ActiveLearningRegressor(Ridge(), strategy="random").fit(
+        X[:20], y[:20], sample_weight=np.ones(20))
+    before = _snapshot(learner)
+    with pytest.raises(ValueError, match="sample_weight has 3 values for the 2 rows"):
+        learner.teach(X[20:22], y[20:22], sample_weight=[5, 5, 5])
+    _assert_unchanged(learner, before)
+    learner.teach(X[20:22], y[20:22], sample_weight=[5, 5])
+    np.testing.assert_array_equal(learner._fit_params["sample_weight"][-2:], [5, 5])
+
+
+def test_teach_zero_rows_through_a_pipeline_is_a_no_op():
+    import pandas as pd
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.uniform(size=(60, 3)), columns=["a", "b", "c"])
+    target = frame.sum(axis=1).to_numpy()
+    learner = ActiveLearningRegressor(
+        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)),
+        random_state=0).fit(frame[:30], target[:30])
+    before = _snapshot(learner)
+    assert learner.teach(frame[:0], target[:0]) is learner
+    _assert_unchanged(learner, before)
+    with pytest.raises(ValueError, match="2 features, but the learner was fit on 3"):
+        learner.teach(frame.iloc[:0, :2], target[:0])
+
+
+def test_teach_without_refit_stores_labels_and_a_later_teach_refits(friedman):
+    X, y = friedman
+    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5),
+                                      random_state=0).fit(X[:20], y[:20])
+    model = learner.estimator_
+    learner.teach(X[20:25], y[20:25], refit=False)
+    assert learner.n_labeled_ == 25 and learner.n_awaiting_refit_ == 5
+    assert learner.estimator_ is model
+    learner.teach(X[:0], y[:0])  # refit on everything, nothing new
+    assert learner.n_labeled_ == 25 and learner.n_awaiting_refit_ == 0
+    assert learner.estimator_ is not model
+    refit = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5),
+                                    random_state=0).fit(X[:25], y[:25])
+    np.testing.assert_allclose(learner.predict(X[100:110]), refit.predict(X[100:110]))
+
+
+def test_teach_without_refit_refuses_rows_the_model_cannot_take(friedman):
+    X, y = friedman
+    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5),
+                                      random_state=0).fit(X[:20], y[:20])
+    before = _snapshot(learner)
+    with pytest.raises(ValueError, match="features"):
+        learner.teach(X[20:22, :4], y[20:22], refit=False)
+    _assert_unchanged(learner, before)
+
+
+@pytest.mark.parametrize("scale, works", [(1e30, True), (1e39, False)])
+def test_lcmd_with_huge_targets_works_or_says_why(friedman, scale, works):
+    X, y = friedman
+    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=10),
+                                      random_state=0).fit(X[:30], y[:30] * scale)
+    if works:
+        assert len(set(learner.query(X[30:], 5))) == 5
+        return
+    before = _snapshot(learner)
+    with pytest.raises(ValueError, match="lcmd strategy computes in float32.*rescale y"):
+        learner.query(X[30:], 5)
+    with pytest.raises(ValueError, match="float32"):
+        learner.learn(X[30:], y[30:] * scale, n_queries=10)
+    _assert_unchanged(learner, before)

@@ -218,7 +218,7 @@ def test_verdict_says_when_active_learning_is_not_worth_it():
     y = X @ np.array([1.0, 2.0, 3.0]) + 0.5 * rng.normal(size=300)
     result = simulate(ActiveLearningRegressor(Ridge(), committee=3), X, y,
                       strategies=("random", "qbc"), budget=90, initial_size=60,
-                      batch_size=10, n_repeats=2, random_state=0)
+                      batch_size=10, n_repeats=3, random_state=0)
     summary = result.summary()
     assert summary["headroom"].iloc[0] > 0.9
     assert "not worth it" in summary.loc["qbc", "verdict"]
@@ -229,24 +229,86 @@ def test_verdict_names_worse_than_random():
     result = SimulationResult(_curves({"random": [3, 2, 1], "bad": [3, 2.5, 1.5]}))
     assert np.isnan(result.summary()["headroom"]).all()
     assert result.summary().loc["bad", "verdict"] == "worse than random"
-    assert "every one did worse than random" in result.verdict()
+    text = result.verdict()
+    assert text.startswith("Active learning with bad, the best of 1 chosen after")
+    assert "did worse than random" in text
+
+
+def _full_pool(rmse=0.5, n_repeats=3):
+    return pd.DataFrame({"repeat": range(n_repeats), "n_labels": 100,
+                         "rmse": rmse, "mae": rmse})
 
 
 def test_verdict_says_when_it_pays_off():
-    full = pd.DataFrame({"repeat": [0], "n_labels": [100], "rmse": [0.5], "mae": [0.4]})
     result = SimulationResult(
-        _curves({"random": [3, 2, 1], "good": [3, 0.9, 0.8]}), full)
+        _curves({"random": [3, 2, 1], "good": [3, 0.9, 0.8]}), _full_pool())
     summary = result.summary()
     assert summary.loc["good", "verdict"] == "better than random"
     assert summary.loc["good", "labels_to_baseline_final"] == 20
     assert 0 < summary.loc["good", "headroom_captured"] < 1
-    assert result.verdict().startswith("Active learning pays off: good")
-    assert "final RMSE with 20 of 30 labels" in result.verdict()
+    text = result.verdict()
+    assert text.startswith("Active learning pays off with good, the best of 1 chosen")
 
 
-def _curves(values):
-    rows = [(name, 0, 10 * (i + 1), v, v) for name, vs in values.items()
-            for i, v in enumerate(vs)]
+def test_verdict_names_the_default_first_and_others_as_chosen_after_the_fact():
+    result = SimulationResult(
+        _curves({"random": [3, 2, 1], "lcmd": [3, 0.9, 0.8], "gsy": [3, 0.7, 0.6],
+                 "qbc": [3, 2, 1.1]}),
+        _full_pool(),
+    )
+    text = result.verdict()
+    assert text.startswith("Active learning pays off with the default, lcmd,")
+    assert "final RMSE with 20 of 30 labels" in text
+    assert "the best of 2 other strategies, chosen after the fact, gsy" in text
+    assert text.index("lcmd") < text.index("gsy")
+
+
+def test_default_that_loses_is_said_even_when_another_wins():
+    result = SimulationResult(
+        _curves({"random": [3, 2, 1], "lcmd": [3, 2.5, 1.5], "gsy": [3, 0.7, 0.6]}))
+    text = result.verdict()
+    assert text.startswith("Active learning with the default, lcmd, is not worth it")
+    assert "the only other strategy, gsy," in text
+
+
+@pytest.mark.parametrize("n_repeats", [1, 2])
+def test_fewer_than_three_repeats_is_not_enough_to_tell(n_repeats):
+    result = SimulationResult(
+        _curves({"random": [3, 2, 1], "lcmd": [3, 0.9, 0.8], "gsy": [3, 0.7, 0.6]},
+                n_repeats=n_repeats),
+        _full_pool(n_repeats=n_repeats),
+    )
+    summary = result.summary()
+    assert (summary.drop(index="random")["verdict"]
+            .str.startswith("not enough repeats to tell").all())
+    text = result.verdict()
+    assert text.startswith("Not enough repeats to tell")
+    assert "pays off" not in text
+    assert text.index("lcmd") < text.index("gsy")
+
+
+def test_target_fit_exactly_gives_no_ratio_and_no_crash():
+    # A linear target a linear model fits exactly: every test RMSE is ~0.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 3))
+    y = X @ np.array([1.0, 2.0, 3.0])
+    from sklearn.linear_model import LinearRegression
+
+    result = simulate(ActiveLearningRegressor(LinearRegression(), committee=3), X, y,
+                      strategies=("random", "qbc"), budget=30, initial_size=10,
+                      batch_size=10, n_repeats=3, random_state=0)
+    result.curves["rmse"] = 0.0  # exactly, whatever the float rounding
+    result.full_pool["rmse"] = 0.0
+    summary = result.summary()
+    assert np.isnan(summary.loc["qbc", "rmse_ratio"])
+    assert "better than random" not in summary.loc["qbc", "verdict"]
+    assert summary.loc["qbc", "verdict"].startswith("undefined")
+    assert result.verdict().startswith("No verdict")
+
+
+def _curves(values, n_repeats=3):
+    rows = [(name, repeat, 10 * (i + 1), v, v) for name, vs in values.items()
+            for repeat in range(n_repeats) for i, v in enumerate(vs)]
     return pd.DataFrame(rows, columns=["strategy", "repeat", "n_labels", "rmse", "mae"])
 
 
@@ -333,3 +395,109 @@ def test_strategies_sharing_a_label_raise(friedman):
         simulate(learner(), X, y, budget=20, initial_size=10, batch_size=10,
                  strategies=["random", GreedySampling(kind="gsx"),
                              GreedySampling(kind="igs")])
+
+
+# ------------------------------------------------- fail fast, keep finished work
+
+
+class FlakyRidge(Ridge):
+    """Ridge that raises on its ``fail_at``-th fit (counted across clones)."""
+
+    fits = 0
+    fail_at = None
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).fits += 1
+        if type(self).fits == type(self).fail_at:
+            raise RuntimeError("the lab's solver crashed")
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_a_failing_repeat_keeps_the_finished_ones(friedman, monkeypatch):
+    X, y = friedman
+    # 1 up-front fit, then per repeat 3 fits of random and 1 whole-pool fit:
+    # the 11th fit is in repeat 2.
+    monkeypatch.setattr(FlakyRidge, "fits", 0)
+    monkeypatch.setattr(FlakyRidge, "fail_at", 11)
+    with pytest.warns(UserWarning, match=r"repeat 2 failed .*the lab's solver crashed"
+                      r".*Returning the 2 finished repeats \(0, 1\)"):
+        result = simulate(ActiveLearningRegressor(FlakyRidge()), X, y,
+                          strategies=("random",), budget=30, initial_size=10,
+                          batch_size=10, n_repeats=4, random_state=0)
+    assert sorted(result.curves["repeat"].unique()) == [0, 1]
+    assert sorted(result.full_pool["repeat"]) == [0, 1]
+    assert result.failures == [{"repeat": 2, "strategy": "random",
+                                "error": "RuntimeError: the lab's solver crashed"}]
+
+
+def test_no_finished_repeat_raises_with_the_cause(friedman, monkeypatch):
+    X, y = friedman
+    monkeypatch.setattr(FlakyRidge, "fits", 0)
+    monkeypatch.setattr(FlakyRidge, "fail_at", 3)
+    with pytest.raises(ValueError, match="repeat 0 failed.*solver crashed.*No repeat"):
+        simulate(ActiveLearningRegressor(FlakyRidge()), X, y, strategies=("random",),
+                 budget=30, initial_size=10, batch_size=10, n_repeats=2,
+                 random_state=0)
+
+
+def test_a_model_that_cannot_take_the_data_fails_before_the_first_round(monkeypatch):
+    # Text in a column the pipeline imputes as numbers: no fit can work.
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": ["x"] * 200})
+    y = rng.normal(size=200)
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    calls = []
+    monkeypatch.setattr(
+        "skactive.simulation._one_run", lambda *a, **k: calls.append(a))
+    learner = ActiveLearningRegressor(make_pipeline(SimpleImputer(), Ridge()))
+    with pytest.raises(ValueError, match="fails on this data before any round"):
+        simulate(learner, X, y, strategies=("random",), budget=30, initial_size=10,
+                 batch_size=10, n_repeats=2, random_state=0)
+    assert calls == []
+
+
+def test_sparse_output_is_densified_for_a_final_step_that_needs_dense():
+    from sklearn.compose import make_column_transformer
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame({"a": rng.normal(size=n),
+                      "c": rng.choice([f"k{i}" for i in range(60)], n)})
+    y = X["a"].to_numpy() + rng.normal(size=n)
+    pipe = make_pipeline(
+        make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["c"]),
+                                (SimpleImputer(), ["a"])),
+        HistGradientBoostingRegressor(max_iter=10))
+    with pytest.raises(TypeError, match="Sparse data"):
+        pipe.fit(X, y)  # the problem the learner hides
+    result = simulate(ActiveLearningRegressor(pipe, strategy="random"), X, y,
+                      strategies=("random",), budget=60, initial_size=10,
+                      batch_size=25, n_repeats=1, random_state=0)
+    assert result.curves["n_labels"].tolist() == [10, 35, 60]
+
+
+def test_warnings_are_summarised_one_per_cause():
+    rng = np.random.RandomState(0)
+    n = 300
+    X = pd.DataFrame({"a": rng.normal(size=n),
+                      "b": np.where(rng.rand(n) < 0.97, np.nan, 1.0)})
+    y = X["a"].to_numpy() + rng.normal(size=n)
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    learner = ActiveLearningRegressor(
+        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)))
+    with pytest.warns(UserWarning) as record:
+        result = simulate(learner, X, y, strategies=("random", "uncertainty"),
+                          budget=50, initial_size=10, batch_size=10, n_repeats=3,
+                          random_state=0)
+    skipped = [w for w in record if "no observed value" in str(w.message)]
+    assert len(skipped) == 1
+    assert str(skipped[0].message).endswith("1 of 2 columns): b")
+    assert result.warnings[0]["count"] > 3

@@ -222,3 +222,54 @@ def test_simulate_passes_stopping(friedman):
         stopping=LabelBudget(30),
     )
     assert result.curves["n_labels"].max() == 30
+
+
+def _state(alr):
+    return (alr.n_labeled_, len(alr.history_), alr.X_labeled_.copy())
+
+
+@pytest.mark.parametrize("max_labels, expected", [(30, 40), (40, 40), (55, 55), (43, 43)])
+def test_label_budget_is_exact_the_last_batch_is_cut(split, max_labels, expected):
+    X0, y0, Xp, yp, _, _ = split  # the learner starts with 40 labels
+    alr = forest_learner().fit(X0, y0)
+    alr.learn(Xp, yp, n_queries=100, batch_size=10, stopping=LabelBudget(max_labels))
+    assert alr.n_labeled_ == expected
+    if expected > 40:
+        assert alr.history_[-1]["n_labels"] == expected
+        assert alr.history_[-1]["stopped"].startswith("label budget reached")
+    else:  # already at or past the budget: nothing bought
+        assert alr.history_ == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"X_val": "X[100:120]", "y_val": "y[100:119]"}, "has 20 rows but y_val"),
+        ({"X_val": "X[100:120, :5]", "y_val": "y[100:120]"}, "does not fit the learner"),
+        ({"X_val": "X[:0]", "y_val": "y[:0]"}, "X_val has no row"),
+        ({"X_val": "X[100]", "y_val": "y[100:101]"}, "X_val must be 2-d"),
+        ({"X_val": "X[100:120]", "y_val": "nan20"}, "y_val holds NaN"),
+    ],
+)
+def test_target_error_data_is_checked_before_any_label_is_bought(
+    split, friedman, kwargs, message
+):
+    X, y = friedman
+    names = {"X": X, "y": y, "nan20": np.full(20, np.nan)}
+    kwargs = {key: eval(value, names) for key, value in kwargs.items()}
+    X0, y0, Xp, yp, _, _ = split
+    alr = forest_learner().fit(X0, y0)
+    before = _state(alr)
+    with pytest.raises(ValueError, match=message):
+        alr.learn(Xp, yp, n_queries=20, batch_size=10, stopping=TargetError(1.0, **kwargs))
+    after = _state(alr)
+    assert before[:2] == after[:2]
+    np.testing.assert_array_equal(before[2], after[2])
+
+
+def test_stabilizing_predictions_stop_set_checked_before_buying(split):
+    X0, y0, Xp, yp, _, _ = split
+    alr = forest_learner().fit(X0, y0)
+    with pytest.raises(ValueError, match="X_stop does not fit the learner"):
+        alr.learn(Xp, yp, n_queries=20, stopping=StabilizingPredictions(X_stop=Xp[:, :3]))
+    assert alr.n_labeled_ == 40 and alr.history_ == []

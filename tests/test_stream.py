@@ -61,7 +61,7 @@ def test_budget_is_kept_on_a_drifting_stream_with_updates(stream):
             spent_after_drift.append(bought.mean())
     assert abs(selector.budget_spent_ - 0.05) <= 0.05 * 0.05
     assert abs(np.mean(spent_after_drift) - 0.05) <= 0.1 * 0.05
-    assert learner.n_labeled_ + selector.n_pending_ == 100 + selector.n_selected_
+    assert learner.n_labeled_ == 100 + selector.n_selected_
 
 
 @pytest.mark.parametrize("strategy", ["uncertainty", "qbc", "random"])
@@ -127,20 +127,71 @@ def test_same_seed_same_decisions(learner, stream):
     np.testing.assert_array_equal(a, b)
 
 
-def test_update_teaches_in_batches_and_flush_teaches_the_rest(stream):
+def test_update_stores_labels_at_once_and_refits_in_batches(stream):
     X, y = stream
     learner = forest_learner(X[:50], y[:50])
+    model = learner.estimator_
     selector = StreamSelector(learner, budget=0.5, refit_every=5, incremental=False)
     selector.update(X[50:53], y[50:53])
-    assert learner.n_labeled_ == 50 and selector.n_pending_ == 3
+    # the labels are in the learner at once; only the refit waits
+    assert learner.n_labeled_ == 53 and selector.n_pending_ == 3
+    assert learner.n_awaiting_refit_ == 3 and learner.estimator_ is model
     selector.update(X[53:56], y[53:56])
     assert learner.n_labeled_ == 56 and selector.n_pending_ == 0
+    assert learner.estimator_ is not model
     selector.update(X[56:58], y[56:58])
     selector.update(X[:0], y[:0])
-    assert selector.n_pending_ == 2
+    assert selector.n_pending_ == 2 and learner.n_labeled_ == 58
     selector.flush()
     assert learner.n_labeled_ == 58 and selector.n_pending_ == 0
+    assert learner.n_awaiting_refit_ == 0
     np.testing.assert_array_equal(learner.y_labeled_[-8:], y[50:58])
+
+
+def test_a_learner_saved_right_after_update_keeps_every_label(stream):
+    import pickle
+
+    X, y = stream
+    learner = forest_learner(X[:50], y[:50])
+    selector = StreamSelector(learner, refit_every=100, incremental=False)
+    selector.update(X[50:53], y[50:53])
+    saved = pickle.loads(pickle.dumps(learner))
+    assert saved.n_labeled_ == 53
+    np.testing.assert_array_equal(saved.y_labeled_[50:], y[50:53])
+    saved.teach(X[:0], y[:0])  # refits on everything it holds
+    assert saved.n_awaiting_refit_ == 0 and saved.n_labeled_ == 53
+
+
+def test_an_untransformable_row_is_refused_and_later_updates_work():
+    import pandas as pd
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.uniform(size=(200, 3)), columns=["a", "b", "c"])
+    target = frame.sum(axis=1).to_numpy()
+    learner = ActiveLearningRegressor(
+        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)),
+        strategy="uncertainty", committee=3, random_state=0,
+    ).fit(frame[:50], target[:50])
+    selector = StreamSelector(learner, refit_every=3, incremental=False)
+    selector.update(frame[50:52], target[50:52])
+    bad = frame[52:53].astype(object)
+    bad.iloc[0, 1] = "not a number"
+    before = (learner.n_labeled_, learner.n_awaiting_refit_, selector.n_pending_)
+    with pytest.raises(ValueError, match="cannot take these rows"):
+        selector.update(bad, target[52:53])
+    assert (learner.n_labeled_, learner.n_awaiting_refit_, selector.n_pending_) == before
+    selector.update(frame[53:55], target[53:55])  # not poisoned: refits
+    assert learner.n_labeled_ == 54 and selector.n_pending_ == 0
+    selector.update(frame[55:56], target[55:56])
+    assert learner.n_labeled_ == 55
+
+
+def test_threshold_step_is_bounded(learner, stream):
+    X, _ = stream
+    with pytest.raises(ValueError, match="threshold_step"):
+        StreamSelector(learner, threshold_step=1e6).decide(X[:5])
 
 
 @pytest.mark.parametrize("strategy", ["random", "uncertainty"])
@@ -201,8 +252,9 @@ def test_not_a_learner_raises(stream):
         StreamSelector(model).decide(X[:5])
 
 
-def test_wrong_shapes_raise_and_keep_the_state(learner, stream):
+def test_wrong_shapes_raise_and_keep_the_state(stream):
     X, y = stream
+    learner = forest_learner(X[:100], y[:100])
     selector = StreamSelector(learner, refit_every=100, random_state=0)
     selector.decide(X[:50])
     selector.update(X[:4], y[:4])
@@ -216,19 +268,24 @@ def test_wrong_shapes_raise_and_keep_the_state(learner, stream):
     with pytest.raises(ValueError, match="NaN"):
         selector.update(X[:2], [1.0, np.nan])
     assert (selector.n_seen_, selector.threshold_, selector.n_pending_) == state
-    assert learner.n_labeled_ == 100
+    assert learner.n_labeled_ == 104
 
 
-def test_failed_refit_keeps_the_labels_pending(stream):
+def test_failed_refit_keeps_the_labels_waiting(stream):
     X, y = stream
     learner = forest_learner(X[:50], y[:50])
     selector = StreamSelector(learner, refit_every=4, incremental=False)
     selector.update(X[50:52], y[50:52])
+    assert learner.n_labeled_ == 52 and selector.n_pending_ == 2
     learner.set_params(estimator__n_estimators=-1)  # the next refit fails
+    model = learner.estimator_
     with pytest.raises(ValueError):
         selector.update(X[52:54], y[52:54])
-    assert selector.n_pending_ == 4 and learner.n_labeled_ == 50
+    # no label is lost: stored, waiting for a refit that works
+    assert selector.n_pending_ == 4 and learner.n_labeled_ == 54
+    assert learner.estimator_ is model
     learner.set_params(estimator__n_estimators=10)
     selector.flush()
-    assert learner.n_labeled_ == 54
+    assert learner.n_labeled_ == 54 and selector.n_pending_ == 0
+    assert learner.estimator_ is not model
     np.testing.assert_array_equal(learner.y_labeled_[50:], y[50:54])

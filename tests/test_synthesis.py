@@ -268,3 +268,53 @@ def test_density_weight_moves_rows_off_the_boundary(numeric):
     assert scores[:20].mean() >= scores[20:].mean()
     with pytest.raises(ValueError, match="density"):
         synthesize(alr, 2, density=-1)
+
+
+# --------------------------------------------------- extreme ranges and dtypes
+
+
+def _passthrough_learner(strategy="random"):
+    from sklearn.dummy import DummyRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    return ActiveLearningRegressor(
+        make_pipeline(FunctionTransformer(), DummyRegressor()), strategy=strategy,
+        committee=3 if strategy == "qbc" else None, random_state=0)
+
+
+@pytest.mark.parametrize("strategy", ["random", "qbc"])
+def test_extreme_ranges_and_object_columns_keep_their_dtypes(strategy):
+    import warnings
+
+    rng = np.random.RandomState(0)
+    n = 60
+    X = pd.DataFrame({
+        "huge": np.r_[-1.7e308, 1.7e308, rng.uniform(-1e300, 1e300, n - 2)],
+        "bigint": np.r_[np.uint64(0), np.uint64(10**19),
+                        rng.randint(0, 1000, n - 2).astype(np.uint64)],
+        "obj": pd.Series(rng.choice(["a", "b"], n), dtype=object),
+        "small": rng.randint(0, 5, n),
+    })
+    learner = _passthrough_learner(strategy).fit(X, rng.normal(size=n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        new = learner.synthesize(8)
+    assert new.dtypes.to_dict() == X.dtypes.to_dict()
+    assert np.isfinite(new["huge"]).all()
+    assert new["huge"].between(-1.7e308, 1.7e308).all()
+    assert (new["bigint"] <= np.uint64(10**19)).all()
+    assert set(new["obj"]) <= {"a", "b"}
+    assert new["small"].between(0, 4).all()
+
+
+def test_array_spanning_every_float_synthesizes():
+    rng = np.random.RandomState(0)
+    X = np.c_[np.r_[-1.7e308, 1.7e308, rng.uniform(-1e300, 1e300, 38)],
+              rng.normal(size=40)]
+    from sklearn.dummy import DummyRegressor
+
+    learner = ActiveLearningRegressor(DummyRegressor(), strategy="random").fit(
+        X, rng.normal(size=40))
+    new = learner.synthesize(4)
+    assert new.shape == (4, 2) and np.isfinite(new).all()
