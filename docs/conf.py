@@ -27,7 +27,6 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.ifconfig",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
@@ -176,24 +175,6 @@ def _write_generated(app):
             path.write_text(text)
 
 
-# --- What this checkout offers, for ``.. ifconfig::`` in the user guide ------------
-def _public_names():
-    """Public names, strategy names (``"emcm"``) and batch rules (``"batch:top"``)."""
-    import skactive.strategies
-    from skactive.strategies import _registry
-
-    names = set(skactive.__all__) | set(skactive.strategies.__all__)
-    names |= set(_registry.STRATEGIES)
-    names |= {f"batch:{name}" for name in _registry.BATCH_SELECTIONS}
-    for attribute in dir(skactive.ActiveLearningRegressor):
-        if not attribute.startswith("_"):
-            names.add(attribute)  # methods such as "synthesize"
-    return sorted(names)
-
-
-skactive_public = _public_names()
-
-
 def _check_api_coverage(app):
     """Warn (an error under -W) for each public name missing from api.rst."""
     import importlib
@@ -251,6 +232,5 @@ def _unlink_sklearn_refs(app, what, name, obj, options, lines):
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_requests)
     app.connect("autodoc-process-docstring", _unlink_sklearn_refs)
-    app.add_config_value("skactive_public", [], "env")
     app.connect("builder-inited", _write_generated)
     app.connect("builder-inited", _check_api_coverage)
