@@ -44,6 +44,40 @@ autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+# Validate the docstrings of the public API (every object autodoc renders);
+# under -W a failing check fails the build. Excluded checks, by the
+# package's docstring style (short numpydoc docstrings, as in scikit-learn):
+# GL01/GL02 summary placement, SS05 (summaries are noun phrases: "Predictive
+# spread of each row."), ES01 extended summary, SA01 See Also, EX01 Examples
+# (public classes carry one, methods need not), RT02 named returns
+# ("scores : ndarray"), PR07/RT03 descriptions of self-explanatory
+# parameters and returns ("X_pool : array-like of shape (n_pool, n_features)").
+numpydoc_validation_checks = {
+    "all",
+    "GL01",
+    "GL02",
+    "SS05",
+    "ES01",
+    "SA01",
+    "EX01",
+    "RT02",
+    "PR07",
+    "RT03",
+}
+# Objects not validated yet (regular expressions on the full name), all in
+# modules other branches were rewriting when validation was switched on:
+# overrides that inherit their base class's docstring (GL08) and
+# BaseStrategy.bootstrap_members_needed (RT01), in skactive/strategies/ and
+# skactive/stopping.py; SimulationResult's parameters, summary and verdict
+# (PR01, RT01, SS03) in skactive/simulation.py. Remove an entry once its
+# docstrings are fixed.
+numpydoc_validation_exclude = {
+    r"\.bootstrap_members_needed$",
+    r"^skactive\.(stopping\.)?[A-Za-z]+\.check$",
+    r"^skactive\.strategies\.RandomSampling\.score$",
+    r"^skactive\.SimulationResult$",
+    r"^skactive\.SimulationResult\.(summary|verdict)$",
+}
 
 # --- Gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
