@@ -25,7 +25,7 @@ printed by ``--list``), ``--seeds N`` (seeds 0..N-1), ``--protocol``
 (main: 20 initial + 10 x 20, pool <= 5,000; larger: 100 + 8 x 100, pool <=
 20,000), ``--n-jobs``, ``--report-only`` (rebuild the tables from the cache).
 
-Discipline, the same for every strategy and peer (see DESIGN.md, "Honest
+Discipline, the same for every strategy and peer (the user guide, "Honest
 evaluation"): per seed, a test set (25 %, at most 5,000 rows) is split off
 and is never in the pool; the pool is capped; inputs are one-hot encoded and
 standardized with pool statistics, NaN imputed with the pool mean; every

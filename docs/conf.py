@@ -27,7 +27,6 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.ifconfig",
     "sphinx.ext.mathjax",
     # MathJax from the package, copied into _static: formulas render offline
     # (no CDN).
@@ -48,6 +47,45 @@ autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+# Validate the docstrings of the public API (every object autodoc renders);
+# under -W a failing check fails the build. Excluded checks, by the
+# package's docstring style (short numpydoc docstrings, as in scikit-learn):
+# GL01/GL02 summary placement, SS05 (summaries are noun phrases: "Predictive
+# spread of each row."), ES01 extended summary, SA01 See Also, EX01 Examples
+# (public classes carry one, methods need not), RT02 named returns
+# ("scores : ndarray"), PR07/RT03 descriptions of self-explanatory
+# parameters and returns ("X_pool : array-like of shape (n_pool, n_features)").
+numpydoc_validation_checks = {
+    "all",
+    "GL01",
+    "GL02",
+    "SS05",
+    "ES01",
+    "SA01",
+    "EX01",
+    "RT02",
+    "PR07",
+    "RT03",
+}
+# Objects not validated yet (regular expressions on the full name), all in
+# modules other branches were rewriting when validation was switched on:
+# overrides that inherit their base class's docstring (GL08) and
+# BaseStrategy.bootstrap_members_needed (RT01), in skactive/strategies/ and
+# skactive/stopping.py; SimulationResult's parameters, summary and verdict
+# (PR01, RT01, SS03) in skactive/simulation.py. The last three come with
+# branches not merged yet when validation was switched on: the stopping
+# criteria's labels_left and StreamSelector.flush (SS06, PR01, GL08) and
+# skactive.serve (RT01). Remove an entry once its docstrings are fixed.
+numpydoc_validation_exclude = {
+    r"\.bootstrap_members_needed$",
+    r"^skactive\.(stopping\.)?[A-Za-z]+\.check$",
+    r"^skactive\.strategies\.RandomSampling\.score$",
+    r"^skactive\.SimulationResult$",
+    r"^skactive\.SimulationResult\.(summary|verdict)$",
+    r"^skactive\.(stopping\.)?[A-Za-z]+\.labels_left$",
+    r"^skactive\.StreamSelector\.flush$",
+    r"^skactive\.serve$",
+}
 
 # --- Gallery -----------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -179,24 +217,6 @@ def _write_generated(app):
             path.write_text(text)
 
 
-# --- What this checkout offers, for ``.. ifconfig::`` in the user guide ------------
-def _public_names():
-    """Public names, strategy names (``"emcm"``) and batch rules (``"batch:top"``)."""
-    import skactive.strategies
-    from skactive.strategies import _registry
-
-    names = set(skactive.__all__) | set(skactive.strategies.__all__)
-    names |= set(_registry.STRATEGIES)
-    names |= {f"batch:{name}" for name in _registry.BATCH_SELECTIONS}
-    for attribute in dir(skactive.ActiveLearningRegressor):
-        if not attribute.startswith("_"):
-            names.add(attribute)  # methods such as "synthesize"
-    return sorted(names)
-
-
-skactive_public = _public_names()
-
-
 def _check_api_coverage(app):
     """Warn (an error under -W) for each public name missing from api.rst."""
     import importlib
@@ -254,6 +274,5 @@ def _unlink_sklearn_refs(app, what, name, obj, options, lines):
 def setup(app):
     app.connect("autodoc-skip-member", _skip_metadata_requests)
     app.connect("autodoc-process-docstring", _unlink_sklearn_refs)
-    app.add_config_value("skactive_public", [], "env")
     app.connect("builder-inited", _write_generated)
     app.connect("builder-inited", _check_api_coverage)

@@ -27,7 +27,7 @@ from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skactive import ActiveLearningRegressor, simulate
+from skactive import ActiveLearningCurveDisplay, ActiveLearningRegressor, simulate
 from skactive.strategies import ExpectedModelChange
 
 rng = np.random.RandomState(0)
@@ -62,22 +62,11 @@ print(result.summary().round(3).to_string())  # every column, the verdict too
 # %%
 # Learning curves
 # ---------------
-mean = result.curves.groupby(["strategy", "n_labels"])["rmse"].mean().unstack(0)
 fig, ax = plt.subplots(figsize=(6.5, 4))
-for name in strategies:
-    ax.plot(
-        mean.index,
-        mean[name],
-        marker="o",
-        ms=3,
-        label=name,
-        lw=2.5 if name == "random" else 1.5,
-        color="k" if name == "random" else None,
-    )
-ax.set_xlabel("labels")
-ax.set_ylabel("test RMSE (mean of 5 repeats)")
+display = ActiveLearningCurveDisplay.from_simulation(
+    result, ax=ax, title="Linear target, ridge on standardized inputs"
+)
+ax.set_ylabel("Test RMSE (mean and std of 5 repeats)")
 ax.set_yscale("log")
-ax.set_title("Linear target, ridge on standardized inputs")
-ax.legend()
 fig.tight_layout()
 plt.show()

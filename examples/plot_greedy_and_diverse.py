@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import RandomForestRegressor
 
-from skactive import ActiveLearningRegressor, simulate
+from skactive import ActiveLearningCurveDisplay, ActiveLearningRegressor, simulate
 
 X, y = make_friedman1(n_samples=1000, noise=1.0, random_state=0)
 learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=20, n_jobs=1))
@@ -54,21 +54,10 @@ print(result.summary().round(3).to_string())  # every column, the verdict too
 # %%
 # Learning curves
 # ---------------
-mean = result.curves.groupby(["strategy", "n_labels"])["rmse"].mean().unstack(0)
 fig, ax = plt.subplots(figsize=(6.5, 4))
-for name in strategies:
-    ax.plot(
-        mean.index,
-        mean[name],
-        marker="o",
-        ms=3,
-        label=name,
-        lw=2.5 if name == "random" else 1.5,
-        color="k" if name == "random" else None,
-    )
-ax.set_xlabel("labels")
-ax.set_ylabel("test RMSE (mean of 3 repeats)")
-ax.set_title("Friedman #1, random forest, batches of 10")
-ax.legend()
+display = ActiveLearningCurveDisplay.from_simulation(
+    result, ax=ax, title="Friedman #1, random forest, batches of 10"
+)
+ax.set_ylabel("Test RMSE (mean and std of 3 repeats)")
 fig.tight_layout()
 plt.show()

@@ -26,6 +26,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import train_test_split
 
 from skactive import (
+    ActiveLearningCurveDisplay,
     ActiveLearningRegressor,
     LabelBudget,
     LabelingSession,
@@ -117,14 +118,16 @@ random_curve = [(20, test_rmse(new_learner("random")))] + [
     (record["n_labels"], record["val_rmse"]) for record in random_learner.history_
 ]
 
+n_labels, session_rmse = zip(*curve)
 fig, ax = plt.subplots(figsize=(6, 4))
-ax.plot(*zip(*curve), marker="o", label="labeling session (uncertainty)")
-ax.plot(*zip(*random_curve), marker="s", label="random sampling")
 ax.axvline(curve[3][0], color="grey", linestyle=":", label="session closed and resumed")
-ax.set_xlabel("labels")
-ax.set_ylabel("test RMSE")
-ax.set_title(f"Stopped at {curve[-1][0]} labels")
-ax.legend()
+display = ActiveLearningCurveDisplay(
+    n_labels=np.array(n_labels),
+    scores={
+        "labeling session (uncertainty)": [session_rmse],
+        "random": [[rmse for _, rmse in random_curve]],
+    },
+).plot(ax=ax, title=f"Stopped at {curve[-1][0]} labels")
 fig.tight_layout()
 plt.show()
 

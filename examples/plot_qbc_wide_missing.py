@@ -31,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
 import skactive
-from skactive import ActiveLearningRegressor, simulate
+from skactive import ActiveLearningCurveDisplay, ActiveLearningRegressor, simulate
 
 rng = np.random.RandomState(0)
 n_rows, n_columns = 2000, 254
@@ -115,23 +115,11 @@ result = simulate(
     n_repeats=3,
     random_state=0,
 )
-mean = result.curves.groupby(["strategy", "n_labels"])["rmse"].agg(["mean", "std"])
-
 fig, ax = plt.subplots(figsize=(6, 4))
-for name, color in [("random", "tab:gray"), ("qbc", "tab:orange")]:
-    curve = mean.loc[name]
-    ax.plot(curve.index, curve["mean"], marker="o", color=color, label=name)
-    ax.fill_between(
-        curve.index,
-        curve["mean"] - curve["std"],
-        curve["mean"] + curve["std"],
-        color=color,
-        alpha=0.2,
-    )
-ax.set_xlabel("labels bought")
+display = ActiveLearningCurveDisplay.from_simulation(
+    result, ax=ax, title="Wide table with NaN: query by committee against random"
+)
 ax.set_ylabel("test RMSE (band: ±1 sd over repeats)")
-ax.set_title("Wide table with NaN: query by committee against random")
-ax.legend()
 plt.show()
 
 # %%

@@ -28,7 +28,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from skactive import ActiveLearningRegressor
+from skactive import ActiveLearningCurveDisplay, ActiveLearningRegressor
 
 
 def simulator(X):
@@ -100,11 +100,11 @@ for seed in range(3):
 # Test RMSE against labels
 # ------------------------
 fig, ax = plt.subplots(figsize=(6, 3.5))
-for (name, runs), style in zip(curves.items(), ("-o", "--s")):
-    ax.plot(labels, np.mean(runs, axis=0), style, ms=3, label=f"{name} (mean of 3)")
-ax.set_xlabel("labels (simulator runs)")
-ax.set_ylabel("test RMSE")
-ax.legend()
+scores = {name: np.array(runs) for name, runs in curves.items()}
+display = ActiveLearningCurveDisplay(n_labels=np.array(labels), scores=scores)
+display.plot(ax=ax)
+ax.set_xlabel("Number of labels (simulator runs)")
+ax.set_ylabel("Test RMSE (mean and std of 3 seeds)")
 fig.tight_layout()
 plt.show()
 

@@ -32,7 +32,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 
-from skactive import ActiveLearningRegressor, simulate
+from skactive import ActiveLearningCurveDisplay, ActiveLearningRegressor, simulate
 
 diamonds = data("ggplot2", "diamonds").sample(n=3000, random_state=0)
 X = diamonds[["carat", "cut", "color", "clarity", "depth", "table", "x", "y", "z"]]
@@ -91,23 +91,11 @@ result = simulate(
     n_repeats=5,
     random_state=0,
 )
-mean = result.curves.groupby(["strategy", "n_labels"])["rmse"].agg(["mean", "std"])
-
 fig, ax = plt.subplots(figsize=(6, 4))
-for name, color in [("random", "tab:gray"), ("uncertainty", "tab:blue")]:
-    curve = mean.loc[name]
-    ax.plot(curve.index, curve["mean"], marker="o", color=color, label=name)
-    ax.fill_between(
-        curve.index,
-        curve["mean"] - curve["std"],
-        curve["mean"] + curve["std"],
-        color=color,
-        alpha=0.2,
-    )
-ax.set_xlabel("labels bought")
+display = ActiveLearningCurveDisplay.from_simulation(
+    result, ax=ax, title="Diamonds: uncertainty sampling against random"
+)
 ax.set_ylabel("test RMSE of log price (band: ±1 sd over repeats)")
-ax.set_title("Diamonds: uncertainty sampling against random")
-ax.legend()
 plt.show()
 
 # %%

@@ -28,6 +28,7 @@ Storage choices
   opened with the pool it was started with.
 """
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -202,10 +203,8 @@ class SessionStore:
             ) from exc
         finally:
             for leftover in (temporary, temporary + "-journal"):
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     os.unlink(leftover)
-                except FileNotFoundError:
-                    pass
         _fsync(os.path.dirname(os.path.abspath(self.path)))
         self.version = FORMAT_VERSION
         self.connection = self._connect()
@@ -307,10 +306,9 @@ class Transaction:
 
     def _rollback(self):
         if self.connection.in_transaction:
-            try:
+            # SQLite may have rolled back already.
+            with contextlib.suppress(sqlite3.Error):
                 self.connection.execute("ROLLBACK")
-            except sqlite3.Error:  # SQLite may have rolled back already
-                pass
 
     def _storage_error(self, error):
         return OSError(
@@ -413,7 +411,8 @@ def _fsync(path):
 
 def _acquire_lock(path, lock_path):
     try:
-        handle = open(lock_path, "a+", encoding="utf-8")
+        # Kept open while the session is: closing it releases the lock.
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
         raise OSError(
             f"Cannot open the session {path!r}: its lock file {lock_path!r} "
@@ -534,10 +533,8 @@ def write_new_file(path, text, *, overwrite=False, protected=()):
             "has room."
         ) from exc
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
 
 
 def _same_file(a, b):

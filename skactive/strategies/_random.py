@@ -1,6 +1,5 @@
 """Random sampling, the baseline every result is measured against."""
 
-import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _num_samples
 
