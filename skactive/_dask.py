@@ -20,6 +20,7 @@ dask is an optional dependency: nothing here imports it unless a pool is
 already a dask collection, so ``import skactive`` never imports dask.
 """
 
+import copy
 import sys
 import uuid
 
@@ -129,7 +130,7 @@ class _Pool:
             return
         import dask
 
-        self.learn_lengths(dask.compute(*[dask.delayed(len)(b) for b in self.blocks]))
+        self.learn_lengths(_compute(*[dask.delayed(len)(b) for b in self.blocks]))
 
     def offsets(self):
         return np.concatenate([[0], np.cumsum(np.asarray(self.lengths, dtype=np.int64))])
@@ -150,10 +151,34 @@ def _active_client():
     return client if isinstance(client, Client) else None
 
 
+def _compute(*tasks):
+    """``dask.compute``, with one BLAS thread per task on the threaded scheduler.
+
+    Its threads already fill the cores; BLAS threads inside each task would
+    oversubscribe them (distributed workers set this limit themselves). The
+    limit is set and lifted once, around the whole computation.
+    """
+    import dask
+    from dask.base import get_scheduler
+    from dask.threaded import get as threaded_get
+
+    if get_scheduler() not in (None, threaded_get):
+        return dask.compute(*tasks)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return dask.compute(*tasks)
+
+
 def _shipped(obj):
-    """``obj`` sent to the workers once: broadcast by a Client, else one graph key."""
+    """``obj`` sent to the workers once: broadcast by a Client, else one graph key.
+
+    A shallow copy is shipped: ``teach`` rebinds a learner's fitted attributes,
+    so lazy scores computed later still come from the model that answered.
+    """
     import dask
 
+    obj = copy.copy(obj)
     client = _active_client()
     if client is not None:
         return client.scatter(obj, broadcast=True, hash=False)
@@ -278,20 +303,19 @@ def _excluded_per_block(pool, taken):
     return out
 
 
-def _candidates(learner, pool, n, transform=None, taken=None):
+def _candidates(learner, pool, n, transform=None, taken=None, shipped=None):
     """Merged candidates of every block: global positions, scores, rows.
 
     Returns the pool's rows at the chosen positions too, so ``learn`` never
     reads the pool again to teach them.
     """
-    import dask
     from dask import delayed
 
     strategy = learner.strategy_
     rule = learner.batch_selection_
     salt = learner.n_labeled_ + 1
     excluded = _excluded_per_block(pool, taken)
-    shipped = _shipped(learner)
+    shipped = _shipped(learner) if shipped is None else shipped
     tr = _shipped(transform) if transform is not None else None
     jointly = picks_jointly(strategy)
     exact_top = not jointly and type(rule) is TopSelection
@@ -322,7 +346,7 @@ def _candidates(learner, pool, n, transform=None, taken=None):
                 shipped, block, k, salt, tr, excluded[b], states[b]
             )
         tasks.append(task)
-    results = dask.compute(*tasks)
+    results = _compute(*tasks)
     pool.learn_lengths([r[0] for r in results])
     offsets = pool.offsets()
     positions = np.concatenate(
@@ -376,13 +400,13 @@ def _check_size(n, n_pool, name):
     return _check_n(n, np.inf if n_pool is None else n_pool, name=name)
 
 
-def lazy_scores(learner, pool, transform=None):
+def lazy_scores(learner, pool, transform=None, shipped=None):
     """Every row's score as a lazy 1-d Dask array, in the pool's row order."""
     import dask.array as da
     from dask import delayed
 
     salt = learner.n_labeled_ + 1
-    shipped = _shipped(learner)
+    shipped = _shipped(learner) if shipped is None else shipped
     tr = _shipped(transform) if transform is not None else None
     states = [None] * len(pool.blocks)
     if _draws_from_rng(learner.strategy_):
@@ -426,12 +450,15 @@ def dask_query(learner, X_pool, n=1, *, return_scores=False, transform=None):
     if transform is None:
         _check_features(learner, pool)
     n = _check_size(n, pool.n_rows, "n")
-    positions, scores, rows, how = _candidates(learner, pool, n, transform)
+    shipped = _shipped(learner)
+    positions, scores, rows, how = _candidates(
+        learner, pool, n, transform, shipped=shipped
+    )
     n = _check_size(n, pool.n_rows, "n")
     positions, _ = _choose(learner, n, positions, scores, rows, how)
     positions = positions.astype(np.int64)
     if return_scores:
-        return positions, lazy_scores(learner, pool, transform)
+        return positions, lazy_scores(learner, pool, transform, shipped=shipped)
     return positions
 
 
@@ -579,7 +606,7 @@ def dask_decide(selector, learner, X):
         dask.delayed(_block_scores, pure=False)(shipped, block, 0, None, states[b])
         for b, block in enumerate(pool.blocks)
     ]
-    raw = np.concatenate([np.asarray(s, float) for s in dask.compute(*tasks)] or [[]])
+    raw = np.concatenate([np.asarray(s, float) for s in _compute(*tasks)] or [[]])
     if end is not None:
         rng.set_state(end)
     return selector._select(raw)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_friedman1
-from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -342,3 +342,12 @@ def test_huge_lazy_pool_query_stays_in_bounded_memory(tmp_path):
         before_mb, after_mb = map(int, out.stdout.split())
         # The pool is 480 MB; blocks are 8 MB each, two scored at a time.
         assert after_mb - before_mb < 160, (strategy, before_mb, after_mb)
+
+
+def test_lazy_scores_come_from_the_model_that_answered(data, scheduler):
+    X0, y0, pool, y_pool = data
+    alr = _learner("uncertainty").fit(X0, y0)
+    expected = alr.query(pool, 1, return_scores=True)[1]
+    _, lazy = alr.query(da.from_array(pool, chunks=(CHUNKS, 10)), 1, return_scores=True)
+    alr.teach(pool[:30], y_pool[:30])
+    np.testing.assert_allclose(lazy.compute(), expected)
