@@ -169,7 +169,7 @@ def _cached():
     return [json.loads(line) for line in CACHE.read_text().splitlines() if line]
 
 
-def _write(rows):
+def _write(rows, requested=()):
     import pandas as pd
 
     frame = pd.DataFrame(rows)
@@ -204,6 +204,10 @@ def _write(rows):
         "default: LCMD (per-block shortlists). "
         "client/worker MB: peak resident-set growth during the call.",
     ]
+    measured = set(zip(frame["n_rows"], frame["scheduler"]))
+    missing = [f"{n:,} rows on {s}" for n, s in requested if (n, s) not in measured]
+    if missing:
+        lines += ["", "Not run (or failed): " + "; ".join(missing) + "."]
     (OUT / "large_pool.md").write_text("\n".join(lines) + "\n")
     try:
         import matplotlib
@@ -264,7 +268,7 @@ def main():
                     with CACHE.open("a") as fh:
                         fh.write(line + "\n")
     if rows:
-        _write(rows)
+        _write(rows, [(int(n), s) for n in args.sizes for s in args.schedulers])
 
 
 if __name__ == "__main__":
