@@ -3,6 +3,7 @@
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._dask import dask_query, is_dask_collection
 from ._regressor import ActiveLearningRegressor
 
 
@@ -62,6 +63,9 @@ def query(pipeline, X_pool, n=1, *, return_scores=False):
     (3,)
     """
     learner = _learner_step(pipeline)
+    if is_dask_collection(X_pool):
+        transform = pipeline[:-1] if len(pipeline.steps) > 1 else None
+        return dask_query(learner, X_pool, n, return_scores=return_scores, transform=transform)
     return learner.query(_transform(pipeline, X_pool), n, return_scores=return_scores)
 
 

@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 
 from ._densify import densified
+from ._dask import dask_learn, dask_query, is_dask_collection
 from ._members import (
     has_native_std,
     is_averaging_ensemble,
@@ -388,6 +389,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             Only when ``return_scores=True``; higher is more informative.
         """
         check_is_fitted(self)
+        if is_dask_collection(X_pool):
+            return dask_query(self, X_pool, n, return_scores=return_scores)
         X_pool = self._validate_X(X_pool, reset=False)
         positions, scores = self._query(X_pool, _check_n(n, _num_samples(X_pool)))
         return (positions, scores) if return_scores else positions
@@ -619,6 +622,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             every label from the earlier rounds is kept.
         """
         check_is_fitted(self)
+        if is_dask_collection(X_pool):
+            return dask_learn(
+                self, X_pool, oracle, n_queries=n_queries, batch_size=batch_size,
+                X_val=X_val, y_val=y_val, verbose=verbose, stopping=stopping,
+            )
         return self._learn(
             X_pool,
             oracle,

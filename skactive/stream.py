@@ -11,6 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._dask import dask_decide, is_dask_collection
 from ._members import final_step
 from ._regressor import ActiveLearningRegressor, _check_targets
 from ._rows import concat_rows, is_row_param, take_rows
@@ -179,6 +180,10 @@ class StreamSelector(BaseEstimator):
 
     def _decide(self, X):
         learner = self._fitted_learner()
+        if is_dask_collection(X):
+            if not hasattr(self, "n_seen_"):
+                self._start()
+            return dask_decide(self, learner, X)
         X, n = learner._validate_rows(X)
         if not hasattr(self, "n_seen_"):
             self._start()
@@ -188,6 +193,13 @@ class StreamSelector(BaseEstimator):
             learner.strategy_.score(learner, X, random_state=self._score_rng),
             dtype=float,
         )
+        return self._select(raw, n)
+
+    def _select(self, raw, n=None):
+        """Run the threshold recurrence over the scores of ``n`` arriving rows."""
+        n = raw.shape[0] if n is None else n
+        if n == 0:
+            return np.zeros(0, dtype=bool)
         if raw.shape != (n,):
             raise ValueError(
                 f"The strategy returned {raw.shape} scores for {n} rows; a "
