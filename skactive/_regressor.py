@@ -611,9 +611,13 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         verbose : bool, default=False
             Print one line per round.
         stopping : criterion or list of criteria, default=None
-            From :mod:`skactive.stopping`, checked after every round; the
-            first that fires ends the loop before ``n_queries`` and writes
-            its reason into the round's record as ``history_[-1]["stopped"]``.
+            From :mod:`skactive.stopping`, validated (with any data they
+            hold) before the first label is bought and checked after every
+            round; the first that fires ends the loop before ``n_queries``
+            and writes its reason into the round's record as
+            ``history_[-1]["stopped"]``. A :class:`~skactive.LabelBudget` is
+            exact: the last batch is cut to fit it, and a learner already at
+            the budget buys nothing.
 
         Returns
         -------

@@ -74,8 +74,10 @@ def _add_demo_parser(commands):
     demo.add_argument("--all-strategies", action="store_true",
                       help="every registered strategy and batch rule (minutes)")
     demo.add_argument("--random-state", type=int, default=0)
-    demo.add_argument("--n-jobs", type=int, default=2,
-                      help="parallel runs (default 2)")
+    # One process by default: measured on two shared cores, 26 s against
+    # 43-48 s with two worker processes (their start-up and the contention).
+    demo.add_argument("--n-jobs", type=int, default=1,
+                      help="parallel runs (default 1; try 2 or more on an idle machine)")
     demo.add_argument("--out", default=None,
                       help="new directory for summary.csv, curves.csv, curves.png "
                       "(default: skactive-demo, or skactive-demo-2, ... if taken)")
