@@ -94,12 +94,36 @@ HEADROOM_CUT = 0.9
 COMMITTEE = 5
 
 
+LEARNERS = ("rf", "hgb", "xgb", "lgbm")
+
+
 def make_learner(name):
+    """The benchmark's regressor: library defaults, one thread, no logging."""
     if name == "rf":
         return RandomForestRegressor(n_estimators=100, n_jobs=1)
     if name == "hgb":
         return HistGradientBoostingRegressor()
-    raise ValueError(f"Unknown learner {name!r}; use rf or hgb.")
+    if name == "xgb":
+        from xgboost import XGBRegressor
+
+        return XGBRegressor(n_jobs=1, verbosity=0)
+    if name == "lgbm":
+        from lightgbm import LGBMRegressor
+
+        return LGBMRegressor(n_jobs=1, verbose=-1)
+    raise ValueError(f"Unknown learner {name!r}; use one of {', '.join(LEARNERS)}.")
+
+
+def missing_learners(names):
+    """``{learner: note}`` for learners whose package is not installed."""
+    notes = {}
+    for name, module in (("xgb", "xgboost"), ("lgbm", "lightgbm")):
+        if name in names:
+            try:
+                __import__(module)
+            except ImportError:
+                notes[name] = f"{module} is not installed (pip install 'skactive[boost]')"
+    return notes
 
 
 # ------------------------------------------------------------------ strategies
@@ -408,7 +432,7 @@ def summarize_cache(seeds):
     """Every finished cell in the cache (all ``seeds`` done), any learner/protocol."""
     frames = []
     for protocol in PROTOCOLS:
-        for learner in ("rf", "hgb"):
+        for learner in LEARNERS:
             root = CACHE / protocol / learner
             if not root.is_dir():
                 continue
@@ -537,7 +561,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", nargs="+",
                         default=list(REAL_DATASETS) + list(SYNTHETIC_DATASETS))
-    parser.add_argument("--learners", nargs="+", default=["rf"], choices=["rf", "hgb"])
+    parser.add_argument("--learners", nargs="+", default=["rf"], choices=LEARNERS)
     parser.add_argument("--strategies", nargs="+", default=list(all_strategies))
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--protocol", default="main", choices=sorted(PROTOCOLS))
@@ -553,6 +577,9 @@ def main(argv=None):
         parser.error(f"unknown strategies {unknown}; known: {sorted(all_strategies)}")
     strategies = list(dict.fromkeys(["random", *args.strategies]))
     seeds = list(range(args.seeds))
+    for name, note in missing_learners(args.learners).items():
+        print(f"skipping learner {name}: {note}")
+    args.learners = [lrn for lrn in args.learners if lrn not in missing_learners([lrn])]
     if not args.report_only:
         from joblib import Parallel, delayed
 

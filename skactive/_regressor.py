@@ -23,6 +23,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _boosting
+from ._boosting import committee_members, is_boosting
 from ._members import (
     has_native_std,
     is_averaging_ensemble,
@@ -304,11 +306,18 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         if self.committee is None:
             main = _fit_member(estimator, X, y, params, rng.randint(2**31 - 1), False)
         seeds = rng.randint(2**31 - 1, size=len(templates))
+        bootstrap = [True] * len(templates)
+        if self.committee is None and templates and is_boosting(estimator):
+            if _boosting._DESIGN == "virtual":
+                templates, seeds = [], []
+            # A committee the strategy asked for: the booster's own design.
+            else:
+                templates, bootstrap = zip(*committee_members(estimator, seeds, n_labeled))
         committee = None
         if templates:
             committee = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_member)(template, X, y, params, seed, True)
-                for template, seed in zip(templates, seeds)
+                delayed(_fit_member)(template, X, y, params, seed, boot)
+                for template, seed, boot in zip(templates, seeds, bootstrap)
             )
         return {
             "estimator_": main,

@@ -1,0 +1,114 @@
+"""Screen committee designs for gradient boosting under the default strategy.
+
+Runs the default strategy (LCMD) of ``label_efficiency.py`` with each
+committee design of ``skactive/_boosting.py`` and random sampling, on the
+same splits, seeds and protocol as ``label_efficiency.py``::
+
+    OMP_NUM_THREADS=1 nice -n 15 python benchmarks/boosting_designs.py \\
+        --learner hgb --datasets diamonds slid computers storms --seeds 3 \\
+        --designs boot subsample subsample-leaf virtual
+
+Designs: ``boot`` (5 bootstrap clones, the learner's own settings: the
+design before issue 19), ``subsample`` (5 clones with their own seed, row
+and feature subsampling, early stopping off; HGB, which has no row
+subsampling, draws a bootstrap resample), ``subsample-leaf`` (the same with
+leaves of at least ``n_labeled // 10`` rows, capped at 20), ``virtual`` (no
+refit: the model's truncated predictions after evenly spaced iterations of
+its second half, a virtual ensemble). Cells are cached in
+``benchmarks/.cache/boosting_designs/``; the table (ratio to random per data
+set, median and geometric mean, median seconds per run) is printed.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import label_efficiency as le  # noqa: E402
+from skactive import _boosting  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / ".cache" / "boosting_designs"
+DESIGNS = ("boot", "subsample", "subsample-leaf", "virtual")
+
+
+def _path(protocol, learner, dataset, design, seed):
+    return CACHE / protocol / learner / dataset / design / f"seed{seed}.json"
+
+
+def run(protocol, learner, datasets, designs, seeds):
+    for seed in seeds:
+        for dataset in datasets:
+            todo = [d for d in ["random", *designs]
+                    if not _path(protocol, learner, dataset, d, seed).exists()]
+            if not todo:
+                continue
+            data = le.prepare(dataset, protocol, seed)
+            for design in todo:
+                if design != "random":
+                    _boosting._DESIGN = design
+                strategy = "random" if design == "random" else "lcmd-top"
+                result = le.run_cell(dataset, learner, protocol, strategy, seed, data)
+                path = _path(protocol, learner, dataset, design, seed)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(result))
+                print(f"{dataset} {design} seed{seed} {result['seconds']:.1f}s", flush=True)
+
+
+def table(protocol, learner, datasets, designs, seeds):
+    rows = []
+    for dataset in datasets:
+        base = [_path(protocol, learner, dataset, "random", s) for s in seeds]
+        if not all(p.exists() for p in base):
+            continue
+        base_log = np.array([np.log(json.loads(p.read_text())["rmse"][1:]) for p in base])
+        for design in designs:
+            own = [_path(protocol, learner, dataset, design, s) for s in seeds]
+            if not all(p.exists() for p in own):
+                continue
+            cells = [json.loads(p.read_text()) for p in own]
+            own_log = np.array([np.log(c["rmse"][1:]) for c in cells])
+            rows.append({"dataset": dataset, "design": design,
+                         "ratio": float(np.exp(np.mean(own_log - base_log))),
+                         "seconds": float(np.median([c["seconds"] for c in cells]))})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    wide = frame.pivot(index="design", columns="dataset", values="ratio")
+    wide["median"] = wide.median(axis=1)
+    wide["geomean"] = np.exp(np.log(wide.drop(columns="median")).mean(axis=1))
+    wide["lost"] = (wide.drop(columns=["median", "geomean"]) > 1.02).sum(axis=1)
+    wide["seconds"] = frame.groupby("design")["seconds"].median()
+    return wide
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--learner", default="hgb", choices=le.LEARNERS)
+    parser.add_argument("--protocol", default="main", choices=sorted(le.PROTOCOLS))
+    parser.add_argument("--datasets", nargs="+", default=["diamonds", "slid"])
+    parser.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=DESIGNS)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args(argv)
+    seeds = list(range(args.seeds))
+    if not args.report_only:
+        run(args.protocol, args.learner, args.datasets, args.designs, seeds)
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table(args.protocol, args.learner, args.datasets, args.designs, seeds)
+              .round(3).to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
