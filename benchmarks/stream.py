@@ -65,6 +65,10 @@ N_TEST = 5_000
 DRIFT_AT = 25_000
 
 
+# The learner's strategy per method; "default" is ActiveLearningRegressor's
+# default strategy with StreamSelector's default settings.
+METHOD_STRATEGY = {"random": "random", "default": "lcmd", "default-share0.5": "lcmd"}
+
 # ---------------------------------------------------------------- streams
 
 
@@ -117,14 +121,14 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
     X, y = stream_rows(name, N_ROWS, rng)
     learner = ActiveLearningRegressor(
         RandomForestRegressor(n_estimators=30, n_jobs=1),
-        strategy="random" if method == "random" else "uncertainty",
+        strategy=METHOD_STRATEGY.get(method, "uncertainty"),
         random_state=seed,
     ).fit(X[:N_INITIAL], y[:N_INITIAL])
     selector = StreamSelector(
         learner,
         budget=budget,
         refit_every=refit_every,
-        random_share=0.5 if method == "selector-share0.5" else 0.1,
+        random_share=0.5 if method.endswith("-share0.5") else 0.1,
         random_state=seed,
     )
     records = []

@@ -101,7 +101,7 @@ FUNCTIONS = {
 }
 
 
-def learner_for(name, d, seed):
+def learner_for(name, d, seed, strategy="uncertainty"):
     if name == "gp":
         kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(
             length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e3)
@@ -112,7 +112,7 @@ def learner_for(name, d, seed):
         )
     else:
         estimator = RandomForestRegressor(n_estimators=100, random_state=seed, n_jobs=1)
-    return ActiveLearningRegressor(estimator, strategy="uncertainty", random_state=seed)
+    return ActiveLearningRegressor(estimator, strategy=strategy, random_state=seed)
 
 
 def uniform(box, n, rng):
@@ -125,7 +125,9 @@ def run(function, learner_name, method, seed):
     X_test = uniform(box, N_TEST, np.random.RandomState(10_000 + seed))
     y_test = f(X_test)
     X0 = uniform(box, N_INITIAL, rng)
-    learner = learner_for(learner_name, box.shape[0], seed).fit(X0, f(X0))
+    # "default": the learner's default strategy, synthesized with defaults.
+    strategy = "lcmd" if method == "default" else "uncertainty"
+    learner = learner_for(learner_name, box.shape[0], seed, strategy).fit(X0, f(X0))
     design_rng = np.random.RandomState(20_000 + seed)
     bounds = [tuple(pair) for pair in box]
     records = []
@@ -143,7 +145,7 @@ def run(function, learner_name, method, seed):
         )
         if learner.n_labeled_ >= N_LABELS:
             return records
-        if method == "synthesis":
+        if method in ("synthesis", "default"):
             X_new = learner.synthesize(BATCH, bounds=bounds)
         elif method == "max-score":
             X_new = synthesize(

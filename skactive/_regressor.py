@@ -409,9 +409,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         The rows lie in the domain of the rows ``fit`` was given (labeled or
         not) and taught since: each numeric column within its range, integer
         columns holding integers, categorical columns taking only values
-        seen. They maximise the strategy's score, weighted by how much of the
-        domain lies near them (so they do not pile up on its boundary), and
-        are spread apart (no near-duplicates). They are meant for an oracle
+        seen. A per-row score strategy's rows maximise its score, weighted by
+        how much of the domain lies near them (so they do not pile up on its
+        boundary), spread apart (no near-duplicates); a batch strategy (the
+        default, ``"lcmd"``) chooses its batch from uniform candidates of the
+        domain as from a pool. They are meant for an oracle
         that can label any row (a simulator, a lab): pass the answers to
         :meth:`teach`. With the ``"random"`` strategy they are a uniform
         random design in the domain.

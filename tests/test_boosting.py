@@ -167,3 +167,25 @@ def test_lightgbm_committee_is_quiet(data, capfd):
     alr.fit(X[:30], y[:30]).query(X[30:], n=5)
     quiet = capfd.readouterr()
     assert "[LightGBM]" not in quiet.out + quiet.err
+
+
+def test_members_split_with_few_labels(booster, data):
+    """At 30 labels a default booster (20 rows per leaf) cannot split; its
+    committee members can, so they rank the pool instead of tying."""
+    X, y = data
+    alr = ActiveLearningRegressor(booster(), random_state=0).fit(X[:30], y[:30])
+    preds = np.column_stack([m.predict(X[30:]) for m in alr.committee_])
+    assert np.all(np.ptp(preds, axis=0) > 0)  # no member is a constant
+    key = {"hgb": "min_samples_leaf", "lgbm": "min_child_samples"}.get(
+        boosting_kind(alr.estimator)
+    )
+    if key:
+        assert alr.committee_[0].get_params()[key] == 3
+
+
+def test_members_never_coarser_than_the_users(data):
+    X, y = data
+    alr = ActiveLearningRegressor(_hgb(min_samples_leaf=2, max_features=0.5),
+                                  random_state=0).fit(X[:100], y[:100])
+    params = alr.committee_[0].get_params()
+    assert params["min_samples_leaf"] == 2 and params["max_features"] == 0.5
