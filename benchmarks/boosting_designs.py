@@ -92,6 +92,41 @@ def table(protocol, learner, datasets, designs, seeds):
     return wide
 
 
+def write_page(sections):
+    """``docs/benchmarks/results/boosting_designs.md`` from (title, command, table) triples."""
+    lines = [
+        "# Committee designs for gradient boosting",
+        "",
+        "The default strategy (LCMD) with each committee design of "
+        "`skactive/_boosting.py`, against random sampling on the same splits and "
+        "seeds, in the protocol of `label_efficiency.py`. Cell: exp(mean over "
+        "seeds and rounds of log RMSE - log RMSE of random); below 1 is better. "
+        "`lost`: data sets above 1.02. `seconds`: median wall time of one "
+        "learning curve (2 shared cores, `nice -n 15`, one thread).",
+        "",
+        "Designs: `boot` 5 bootstrap clones with the learner's own settings (the "
+        "design before issue 19); `subsample` 5 clones with their own seed, row "
+        "and feature subsampling, early stopping off (HGB: bootstrap rows); "
+        "`subsample-leaf` the same with leaves of at most n_labeled // 10 rows "
+        "(2..20, never coarser than the user's): the default now; `virtual` no "
+        "refit, the model's own truncations after evenly spaced iterations of "
+        "its second half (Malinin et al., 2021).",
+    ]
+    for title, command, frame in sections:
+        lines += ["", f"## {title}", "", f"`{command}`", ""]
+        frame = frame.round(3)
+        cols = list(frame.columns)
+        lines.append("| design | " + " | ".join(map(str, cols)) + " |")
+        lines.append("|---|" + "---|" * len(cols))
+        for design, row in frame.iterrows():
+            lines.append(f"| {design} | " + " | ".join(
+                str(int(v)) if c == "lost" else f"{v:.3f}" if c != "seconds" else f"{v:.1f}"
+                for c, v in row.items()) + " |")
+    out = le.OUT / "boosting_designs.md"
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learner", default="hgb", choices=le.LEARNERS)

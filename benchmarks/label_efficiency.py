@@ -20,7 +20,8 @@ The committed tables (10 seeds) came from these runs, then ``--report-only --see
 (about 2 hours on 2 cores; scikit-activeml's GSx/iGS are left out of the
 larger protocol: their pool x pool distances do not fit in 6 GB at 20,000 rows).
 
-Flags: ``--datasets``, ``--learners`` (rf, hgb), ``--strategies`` (labels as
+Flags: ``--datasets``, ``--learners`` (rf, hgb, xgb, lgbm; xgb and lgbm need
+the ``boost`` extra and are skipped with a note without it), ``--strategies`` (labels as
 printed by ``--list``), ``--seeds N`` (seeds 0..N-1), ``--protocol``
 (main: 20 initial + 10 x 20, pool <= 5,000; larger: 100 + 8 x 100, pool <=
 20,000), ``--n-jobs``, ``--report-only`` (rebuild the tables from the cache).
@@ -37,10 +38,14 @@ modAL; the ``bench`` extra) only choose the rows; their labels are scored
 with exactly the model random sampling uses.
 
 Learners: ``rf`` is ``RandomForestRegressor(n_estimators=100)``; its spread
-comes from its trees. ``hgb`` is ``HistGradientBoostingRegressor()``, which
-has no spread of its own: strategies that need one get skactive's default,
-a committee of 5 bootstrap clones built beside the evaluated model; peers get
-a bagging committee of 5.
+comes from its trees. ``hgb`` is ``HistGradientBoostingRegressor()``, ``xgb``
+``XGBRegressor()`` and ``lgbm`` ``LGBMRegressor(verbose=-1)`` (library
+defaults, one thread), which have no spread of their own: strategies that
+need one get skactive's boosting committee (``skactive/_boosting.py``: 5
+clones with their own seed, row and feature subsampling, leaves scaled to the
+labels) built beside the evaluated model; peers get a bagging committee of 5.
+The cells of ``hgb`` committed before issue 19 used 5 bootstrap clones;
+``benchmarks/boosting_designs.py`` compares the designs.
 
 Headline per cell: exp(mean over seeds and rounds of log RMSE - log RMSE of
 random), the RMSE ratio to random averaged over the learning curve (the
