@@ -463,6 +463,10 @@ def write_report(table, command, seeds):
         ("Cell: exp(mean over seeds and rounds of log RMSE − log RMSE of random); "
          "below 1 is better. `headroom`: the same model trained on the whole pool, "
          "as that ratio. `lost`: real data sets with ratio > 1.02."),
+        ("Gradient boosting (hgb, xgb, lgbm): skactive's strategies use the "
+         "boosting committee of `skactive/_boosting.py` since issue 19; cells "
+         "cached before it used 5 bootstrap clones. The default with each "
+         "committee design, per learner: `boosting_designs.md`."),
     ]
     for (protocol, learner), block in table.groupby(["protocol", "learner"]):
         spec = PROTOCOLS[protocol]
