@@ -12,7 +12,8 @@ Designs: ``boot`` (5 bootstrap clones, the learner's own settings: the
 design before issue 19), ``subsample`` (5 clones with their own seed, row
 and feature subsampling, early stopping off; HGB, which has no row
 subsampling, draws a bootstrap resample), ``subsample-leaf`` (the same with
-leaves of at least ``n_labeled // 10`` rows, capped at 20), ``virtual`` (no
+leaves of at most ``n_labeled // 10`` rows, 2..20), ``bag-leaf`` (the same
+with bootstrap rows instead of row subsampling), ``virtual`` (no
 refit: the model's truncated predictions after evenly spaced iterations of
 its second half, a virtual ensemble). Cells are cached in
 ``benchmarks/.cache/boosting_designs/``; the table (ratio to random per data
@@ -39,7 +40,7 @@ import label_efficiency as le  # noqa: E402
 from skactive import _boosting  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache" / "boosting_designs"
-DESIGNS = ("boot", "subsample", "subsample-leaf", "virtual")
+DESIGNS = ("boot", "subsample", "subsample-leaf", "bag-leaf", "virtual")
 
 
 def _path(protocol, learner, dataset, design, seed):
@@ -92,6 +93,27 @@ def table(protocol, learner, datasets, designs, seeds):
     return wide
 
 
+def timing(learners, designs=("random", "boot", "subsample-leaf", "virtual")):
+    """Median CPU seconds of one learning curve per design (seed 0, diamonds
+    and computers, 3 repeats, designs interleaved so load drifts hit all)."""
+    import time as _time
+
+    seconds = {}
+    for learner in learners:
+        data = {d: le.prepare(d, "main", 0) for d in ("diamonds", "computers")}
+        for _ in range(3):
+            for design in designs:
+                for dataset, split in data.items():
+                    if design != "random":
+                        _boosting._DESIGN = design
+                    strategy = "random" if design == "random" else "lcmd-top"
+                    start = _time.process_time()
+                    le.run_cell(dataset, learner, "main", strategy, 0, split)
+                    seconds.setdefault((learner, design), []).append(
+                        _time.process_time() - start)
+    return pd.Series({k: float(np.median(v)) for k, v in seconds.items()}).unstack()
+
+
 def write_page(sections):
     """``docs/benchmarks/results/boosting_designs.md`` from (title, command, table) triples."""
     lines = [
@@ -108,7 +130,8 @@ def write_page(sections):
         "design before issue 19); `subsample` 5 clones with their own seed, row "
         "and feature subsampling, early stopping off (HGB: bootstrap rows); "
         "`subsample-leaf` the same with leaves of at most n_labeled // 10 rows "
-        "(2..20, never coarser than the user's): the default now; `virtual` no "
+        "(2..20, never coarser than the user's): the default now; `bag-leaf` "
+        "the same with bootstrap rows instead of row subsampling; `virtual` no "
         "refit, the model's own truncations after evenly spaced iterations of "
         "its second half (Malinin et al., 2021).",
     ]
@@ -135,7 +158,12 @@ def main(argv=None):
     parser.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=DESIGNS)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--timing", nargs="+", choices=le.LEARNERS,
+                        help="only time the designs with these learners")
     args = parser.parse_args(argv)
+    if args.timing:
+        print(timing(args.timing).round(2).to_string())
+        return 0
     seeds = list(range(args.seeds))
     if not args.report_only:
         run(args.protocol, args.learner, args.datasets, args.designs, seeds)

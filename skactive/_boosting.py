@@ -118,7 +118,7 @@ def committee_members(estimator, seeds, n_labeled):
             last = member.steps[-1][0]
             params = {f"{last}__{key}": value for key, value in params.items()}
         member.set_params(**params)
-        out.append((member, _DESIGN == "boot" or kind == "hgb"))
+        out.append((member, _DESIGN in ("boot", "bag-leaf") or kind == "hgb"))
     return out
 
 
@@ -141,7 +141,11 @@ def _member_params(kind, seed, n_labeled, design):
             subsample_freq=1,
             colsample_bytree=_FEATURE_SHARE,
         )
-    if design == "subsample-leaf":
+    if design == "bag-leaf":
+        # Bootstrap rows instead of the booster's own row subsampling.
+        params.pop("subsample", None)
+        params.pop("subsample_freq", None)
+    if design in ("subsample-leaf", "bag-leaf"):
         # Leaves small enough that a member of few rows still splits.
         leaf = int(np.clip(n_labeled // 10, 2, 20))
         key = {"hgb": "min_samples_leaf", "lgbm": "min_child_samples"}.get(kind)
