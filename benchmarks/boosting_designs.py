@@ -41,6 +41,8 @@ from skactive import _boosting  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache" / "boosting_designs"
 DESIGNS = ("boot", "subsample", "subsample-leaf", "bag-leaf", "virtual")
+# Peers of label_efficiency.py, run as rows beside the designs.
+PEERS = ("skactiveml-rtal", "skactiveml-gsx")
 
 
 def _path(protocol, learner, dataset, design, seed):
@@ -56,9 +58,9 @@ def run(protocol, learner, datasets, designs, seeds):
                 continue
             data = le.prepare(dataset, protocol, seed)
             for design in todo:
-                if design != "random":
+                if design in DESIGNS:
                     _boosting._DESIGN = design
-                strategy = "random" if design == "random" else "lcmd-top"
+                strategy = design if design in ("random", *PEERS) else "lcmd-top"
                 result = le.run_cell(dataset, learner, protocol, strategy, seed, data)
                 path = _path(protocol, learner, dataset, design, seed)
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +157,8 @@ def main(argv=None):
     parser.add_argument("--learner", default="hgb", choices=le.LEARNERS)
     parser.add_argument("--protocol", default="main", choices=sorted(le.PROTOCOLS))
     parser.add_argument("--datasets", nargs="+", default=["diamonds", "slid"])
-    parser.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=DESIGNS)
+    parser.add_argument("--designs", nargs="+", default=list(DESIGNS),
+                        choices=DESIGNS + PEERS)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--timing", nargs="+", choices=le.LEARNERS,
