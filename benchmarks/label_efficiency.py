@@ -20,7 +20,8 @@ The committed tables (10 seeds) came from these runs, then ``--report-only --see
 (about 2 hours on 2 cores; scikit-activeml's GSx/iGS are left out of the
 larger protocol: their pool x pool distances do not fit in 6 GB at 20,000 rows).
 
-Flags: ``--datasets``, ``--learners`` (rf, hgb), ``--strategies`` (labels as
+Flags: ``--datasets``, ``--learners`` (rf, hgb, xgb, lgbm; xgb and lgbm need
+the ``boost`` extra and are skipped with a note without it), ``--strategies`` (labels as
 printed by ``--list``), ``--seeds N`` (seeds 0..N-1), ``--protocol``
 (main: 20 initial + 10 x 20, pool <= 5,000; larger: 100 + 8 x 100, pool <=
 20,000), ``--n-jobs``, ``--report-only`` (rebuild the tables from the cache).
@@ -37,10 +38,14 @@ modAL; the ``bench`` extra) only choose the rows; their labels are scored
 with exactly the model random sampling uses.
 
 Learners: ``rf`` is ``RandomForestRegressor(n_estimators=100)``; its spread
-comes from its trees. ``hgb`` is ``HistGradientBoostingRegressor()``, which
-has no spread of its own: strategies that need one get skactive's default,
-a committee of 5 bootstrap clones built beside the evaluated model; peers get
-a bagging committee of 5.
+comes from its trees. ``hgb`` is ``HistGradientBoostingRegressor()``, ``xgb``
+``XGBRegressor()`` and ``lgbm`` ``LGBMRegressor(verbose=-1)`` (library
+defaults, one thread), which have no spread of their own: strategies that
+need one get skactive's boosting committee (``skactive/_boosting.py``: 5
+clones with their own seed, row and feature subsampling, leaves scaled to the
+labels) built beside the evaluated model; peers get a bagging committee of 5.
+The cells of ``hgb`` committed before issue 19 used 5 bootstrap clones;
+``benchmarks/boosting_designs.py`` compares the designs.
 
 Headline per cell: exp(mean over seeds and rounds of log RMSE - log RMSE of
 random), the RMSE ratio to random averaged over the learning curve (the
@@ -94,12 +99,36 @@ HEADROOM_CUT = 0.9
 COMMITTEE = 5
 
 
+LEARNERS = ("rf", "hgb", "xgb", "lgbm")
+
+
 def make_learner(name):
+    """The benchmark's regressor: library defaults, one thread, no logging."""
     if name == "rf":
         return RandomForestRegressor(n_estimators=100, n_jobs=1)
     if name == "hgb":
         return HistGradientBoostingRegressor()
-    raise ValueError(f"Unknown learner {name!r}; use rf or hgb.")
+    if name == "xgb":
+        from xgboost import XGBRegressor
+
+        return XGBRegressor(n_jobs=1, verbosity=0)
+    if name == "lgbm":
+        from lightgbm import LGBMRegressor
+
+        return LGBMRegressor(n_jobs=1, verbose=-1)
+    raise ValueError(f"Unknown learner {name!r}; use one of {', '.join(LEARNERS)}.")
+
+
+def missing_learners(names):
+    """``{learner: note}`` for learners whose package is not installed."""
+    notes = {}
+    for name, module in (("xgb", "xgboost"), ("lgbm", "lightgbm")):
+        if name in names:
+            try:
+                __import__(module)
+            except ImportError:
+                notes[name] = f"{module} is not installed (pip install 'skactive[boost]')"
+    return notes
 
 
 # ------------------------------------------------------------------ strategies
@@ -408,7 +437,7 @@ def summarize_cache(seeds):
     """Every finished cell in the cache (all ``seeds`` done), any learner/protocol."""
     frames = []
     for protocol in PROTOCOLS:
-        for learner in ("rf", "hgb"):
+        for learner in LEARNERS:
             root = CACHE / protocol / learner
             if not root.is_dir():
                 continue
@@ -434,6 +463,10 @@ def write_report(table, command, seeds):
         ("Cell: exp(mean over seeds and rounds of log RMSE − log RMSE of random); "
          "below 1 is better. `headroom`: the same model trained on the whole pool, "
          "as that ratio. `lost`: real data sets with ratio > 1.02."),
+        ("Gradient boosting (hgb, xgb, lgbm): skactive's strategies use the "
+         "boosting committee of `skactive/_boosting.py` since issue 19; cells "
+         "cached before it used 5 bootstrap clones. The default with each "
+         "committee design, per learner: `boosting_designs.md`."),
     ]
     for (protocol, learner), block in table.groupby(["protocol", "learner"]):
         spec = PROTOCOLS[protocol]
@@ -537,7 +570,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", nargs="+",
                         default=list(REAL_DATASETS) + list(SYNTHETIC_DATASETS))
-    parser.add_argument("--learners", nargs="+", default=["rf"], choices=["rf", "hgb"])
+    parser.add_argument("--learners", nargs="+", default=["rf"], choices=LEARNERS)
     parser.add_argument("--strategies", nargs="+", default=list(all_strategies))
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--protocol", default="main", choices=sorted(PROTOCOLS))
@@ -553,6 +586,9 @@ def main(argv=None):
         parser.error(f"unknown strategies {unknown}; known: {sorted(all_strategies)}")
     strategies = list(dict.fromkeys(["random", *args.strategies]))
     seeds = list(range(args.seeds))
+    for name, note in missing_learners(args.learners).items():
+        print(f"skipping learner {name}: {note}")
+    args.learners = [lrn for lrn in args.learners if lrn not in missing_learners([lrn])]
     if not args.report_only:
         from sklearn.utils.parallel import Parallel, delayed
 

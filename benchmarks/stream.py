@@ -16,7 +16,9 @@ Three measurements, written to ``docs/benchmarks/results/stream.{csv,md,png}``
    bought labels are taught in batches of 50. The baseline is the same
    selector on the same learner with ``strategy="random"``: it buys rows
    uniformly at random and spends exactly the same way, so both end at the
-   same spent budget. ``selector-share0.5`` is the selector with half its
+   same spent budget. ``default`` (``--default-only``) is the learner's
+   default strategy (LCMD) with the selector's defaults, against the same
+   random baseline. ``selector-share0.5`` is the selector with half its
    budget on random rows (``random_share=0.5``; the default is 0.1). Test
    RMSE is measured every 5,000 rows on 5,000
    held-out rows from the distribution the stream has at that moment.
@@ -64,6 +66,10 @@ CHECK_EVERY = 5_000
 N_TEST = 5_000
 DRIFT_AT = 25_000
 
+
+# The learner's strategy per method; "default" is ActiveLearningRegressor's
+# default strategy with StreamSelector's default settings.
+METHOD_STRATEGY = {"random": "random", "default": "lcmd", "default-share0.5": "lcmd"}
 
 # ---------------------------------------------------------------- streams
 
@@ -117,14 +123,14 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
     X, y = stream_rows(name, N_ROWS, rng)
     learner = ActiveLearningRegressor(
         RandomForestRegressor(n_estimators=30, n_jobs=1),
-        strategy="random" if method == "random" else "uncertainty",
+        strategy=METHOD_STRATEGY.get(method, "uncertainty"),
         random_state=seed,
     ).fit(X[:N_INITIAL], y[:N_INITIAL])
     selector = StreamSelector(
         learner,
         budget=budget,
         refit_every=refit_every,
-        random_share=0.5 if method == "selector-share0.5" else 0.1,
+        random_share=0.5 if method.endswith("-share0.5") else 0.1,
         random_state=seed,
     )
     records = []
@@ -235,16 +241,24 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument(
+        "--default-only",
+        action="store_true",
+        help="only the default strategy (LCMD) and random; print its table, "
+        "leave the page as it is",
+    )
     args = parser.parse_args(argv)
     done = load_cache()
     streams = ("friedman", "local", "drift")
+    methods = ("default", "random") if args.default_only else (
+        "selector", "selector-share0.5", "random")
     jobs = [
         ("curve", name, method, seed, BUDGET)
         for seed in range(args.seeds)
         for name in streams
-        for method in ("selector", "selector-share0.5", "random")
+        for method in methods
     ]
-    jobs += [
+    jobs += [] if args.default_only else [
         ("sweep", name, "selector", 0, budget)
         for name in streams
         for budget in (0.01, 0.05, 0.1, 0.3)
@@ -270,11 +284,41 @@ def main(argv=None):
             save(entry)
             done[key] = entry
             print(f"{key}: {time.perf_counter() - t0:.1f} s", flush=True)
-        if "timing" not in done:
+        if "timing" not in done and not args.default_only:
             entry = {"key": "timing", "rows": timing().to_dict("records")}
             save(entry)
             done["timing"] = entry
+    if args.default_only:
+        print(default_table(done, args.seeds))
+        return
     report(done, args.seeds)
+
+
+def default_table(done, n_seeds, method="default"):
+    """Markdown rows: the default strategy against random, per stream."""
+    lines = [
+        "| stream | ratio at the end (median over seeds) | seeds better at the end "
+        "| ratio over the stream |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name in ("friedman", "local", "drift"):
+        finals, logs = [], []
+        for seed in range(n_seeds):
+            own = done.get(f"curve/{name}/{method}/{seed}/{BUDGET}")
+            base = done.get(f"curve/{name}/random/{seed}/{BUDGET}")
+            if own is None or base is None:
+                continue
+            a = np.array([r["rmse"] for r in own["records"]])
+            b = np.array([r["rmse"] for r in base["records"]])
+            finals.append(a[-1] / b[-1])
+            logs.append(np.mean(np.log(a) - np.log(b)))
+        if finals:
+            lines.append(
+                f"| {name} | {np.median(finals):.3f} | "
+                f"{sum(f < 1 for f in finals)}/{len(finals)} | "
+                f"{np.exp(np.mean(logs)):.3f} |"
+            )
+    return "\n".join(lines)
 
 
 def report(done, n_seeds):

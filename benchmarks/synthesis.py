@@ -20,11 +20,14 @@ the box and labeled; then 8 rounds of 10 rows up to 100 labels. Synthesis:
 ``teach``. Random design: 10 rows uniform in the same box per round, from the
 same initial 20. ``max-score`` is synthesis without the information-density
 weight (``skactive.synthesis.synthesize(..., density=0)``): the raw score
-maximised. Test RMSE after every round on 5,000 uniform held-out rows
+maximised. ``default`` is ``learner.synthesize`` with the learner's default
+strategy (LCMD), which picks its batch jointly from uniform candidates of the
+box. Test RMSE after every round on 5,000 uniform held-out rows
 of the box. Learners: ``gp`` is ``MinMaxScaler`` + ``GaussianProcessRegressor``
 (constant * RBF with one length scale per input + white noise, normalised
 targets), whose spread is native; ``rf`` is ``RandomForestRegressor(100)``,
-whose spread comes from its trees. Strategy ``"uncertainty"``.
+whose spread comes from its trees. Strategy ``"uncertainty"`` except for
+``default``.
 
 Headline: the RMSE ratio to random over the learning curve (exp of the mean
 of log RMSE synthesis - log RMSE random over rounds after the initial one and
@@ -101,7 +104,7 @@ FUNCTIONS = {
 }
 
 
-def learner_for(name, d, seed):
+def learner_for(name, d, seed, strategy="uncertainty"):
     if name == "gp":
         kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(
             length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e3)
@@ -112,7 +115,7 @@ def learner_for(name, d, seed):
         )
     else:
         estimator = RandomForestRegressor(n_estimators=100, random_state=seed, n_jobs=1)
-    return ActiveLearningRegressor(estimator, strategy="uncertainty", random_state=seed)
+    return ActiveLearningRegressor(estimator, strategy=strategy, random_state=seed)
 
 
 def uniform(box, n, rng):
@@ -125,7 +128,9 @@ def run(function, learner_name, method, seed):
     X_test = uniform(box, N_TEST, np.random.RandomState(10_000 + seed))
     y_test = f(X_test)
     X0 = uniform(box, N_INITIAL, rng)
-    learner = learner_for(learner_name, box.shape[0], seed).fit(X0, f(X0))
+    # "default": the learner's default strategy, synthesized with defaults.
+    strategy = "lcmd" if method == "default" else "uncertainty"
+    learner = learner_for(learner_name, box.shape[0], seed, strategy).fit(X0, f(X0))
     design_rng = np.random.RandomState(20_000 + seed)
     bounds = [tuple(pair) for pair in box]
     records = []
@@ -143,7 +148,7 @@ def run(function, learner_name, method, seed):
         )
         if learner.n_labeled_ >= N_LABELS:
             return records
-        if method == "synthesis":
+        if method in ("synthesis", "default"):
             X_new = learner.synthesize(BATCH, bounds=bounds)
         elif method == "max-score":
             X_new = synthesize(
@@ -167,18 +172,24 @@ def load_cache():
     return done
 
 
+# "default": the default strategy (LCMD), synthesized with defaults.
+METHODS = ("default", "synthesis", "max-score", "random")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--learners", nargs="+", default=["gp", "rf"], choices=["gp", "rf"])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     args = parser.parse_args(argv)
     done = load_cache()
     if not args.report_only:
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         for seed in range(args.seeds):
             for function in FUNCTIONS:
-                for learner_name in ("gp", "rf"):
-                    for method in ("synthesis", "max-score", "random"):
+                for learner_name in args.learners:
+                    for method in args.methods:
                         key = f"{function}/{learner_name}/{method}/{seed}"
                         if key in done:
                             continue
@@ -217,7 +228,9 @@ def report(done):
         f"docstring: a simulator as the oracle, {N_INITIAL} random initial rows, "
         f"rounds of {BATCH} up to {N_LABELS} labels, "
         f"{curves['seed'].nunique()} seeds, test RMSE on {N_TEST:,} uniform "
-        "held-out rows of the box. `synthesis` is `learner.synthesize` (score "
+        "held-out rows of the box. `default` is `learner.synthesize` with the "
+        "default strategy (LCMD: its batch chosen from uniform candidates); "
+        "`synthesis` is `learner.synthesize` with strategy `uncertainty` (score "
         "weighted by information density); `max-score` maximises the raw score "
         "(`density=0`). Ratios are to random designs; below 1 favours synthesis.",
         "",
@@ -236,8 +249,8 @@ def report(done):
             (seconds["function"] == function) & (seconds["learner"] == learner)
         ]
         secs = secs.groupby("method")["seconds"].median()
-        for method in ("synthesis", "max-score"):
-            if method not in table:
+        for method in ("default", "synthesis", "max-score"):
+            if method not in table or part[part["method"] == method].empty:
                 continue
             both = final[[method, "random"]].dropna()
             pair = later[[method, "random"]].dropna()
@@ -265,6 +278,7 @@ def plot(curves):
     fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 3.6))
     for ax, ((function, learner), part) in zip(np.atleast_1d(axes), groups):
         for method, style in (
+            ("default", "-D"),
             ("synthesis", "-o"),
             ("max-score", ":^"),
             ("random", "--s"),

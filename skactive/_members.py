@@ -23,6 +23,8 @@ from sklearn.utils import gen_batches
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array
 
+from . import _boosting
+
 # Averaging ensembles: the prediction is the mean of ``estimators_``.
 _AVERAGING_ENSEMBLES = (RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor)
 
@@ -62,6 +64,8 @@ def n_members(learner):
     """Number of columns :func:`member_predictions` returns, or 0 if none."""
     if learner.committee_ is not None:
         return len(learner.committee_)
+    if _virtual(learner):
+        return _boosting.VIRTUAL_MEMBERS
     if is_averaging_ensemble(learner.estimator_):
         return len(final_step(learner.estimator_).estimators_)
     return 0
@@ -79,10 +83,23 @@ def member_predictions(learner, X):
         return _ensemble_member_predictions(learner.estimator_, X, learner.n_jobs)
     if learner.committee_ is not None:
         return _stack_columns([member.predict(X) for member in learner.committee_])
+    if _virtual(learner):
+        return _boosting.virtual_member_predictions(
+            learner.estimator_, X, _boosting.VIRTUAL_MEMBERS
+        )
     raise ValueError(
         f"{type(final_step(learner.estimator_)).__name__} has no members to "
         "compare; pass committee=<int> (bootstrap clones) or a list of "
         "regressors, or use an averaging ensemble such as a random forest."
+    )
+
+
+def _virtual(learner):
+    return (
+        _boosting._DESIGN == "virtual"
+        and learner.committee is None
+        and learner.estimator_ is not None
+        and _boosting.is_boosting(learner.estimator_)
     )
 
 

@@ -25,6 +25,8 @@ from sklearn.utils.validation import (
 
 from ._densify import densified
 from ._dask import dask_learn, dask_query, is_dask_collection
+from . import _boosting
+from ._boosting import committee_members, is_boosting
 from ._members import (
     has_native_std,
     is_averaging_ensemble,
@@ -312,11 +314,18 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         if self.committee is None:
             main = _fit_member(estimator, X, y, params, rng.randint(2**31 - 1), False)
         seeds = rng.randint(2**31 - 1, size=len(templates))
+        bootstrap = [True] * len(templates)
+        if self.committee is None and templates and is_boosting(estimator):
+            if _boosting._DESIGN == "virtual":
+                templates, seeds = [], []
+            # A committee the strategy asked for: the booster's own design.
+            else:
+                templates, bootstrap = zip(*committee_members(estimator, seeds, n_labeled))
         committee = None
         if templates:
             committee = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_member)(template, X, y, params, seed, True)
-                for template, seed in zip(templates, seeds)
+                delayed(_fit_member)(template, X, y, params, seed, boot)
+                for template, seed, boot in zip(templates, seeds, bootstrap)
             )
         return {
             "estimator_": main,
@@ -412,9 +421,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         The rows lie in the domain of the rows ``fit`` was given (labeled or
         not) and taught since: each numeric column within its range, integer
         columns holding integers, categorical columns taking only values
-        seen. They maximise the strategy's score, weighted by how much of the
-        domain lies near them (so they do not pile up on its boundary), and
-        are spread apart (no near-duplicates). They are meant for an oracle
+        seen. A per-row score strategy's rows maximise its score, weighted by
+        how much of the domain lies near them (so they do not pile up on its
+        boundary), spread apart (no near-duplicates); a batch strategy (the
+        default, ``"lcmd"``) chooses its batch from uniform candidates of the
+        domain as from a pool. They are meant for an oracle
         that can label any row (a simulator, a lab): pass the answers to
         :meth:`teach`. With the ``"random"`` strategy they are a uniform
         random design in the domain.

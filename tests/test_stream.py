@@ -64,7 +64,7 @@ def test_budget_is_kept_on_a_drifting_stream_with_updates(stream):
     assert learner.n_labeled_ == 100 + selector.n_selected_
 
 
-@pytest.mark.parametrize("strategy", ["uncertainty", "qbc", "random"])
+@pytest.mark.parametrize("strategy", ["uncertainty", "qbc", "random", "lcmd"])
 def test_chunk_and_row_by_row_decisions_agree(stream, strategy):
     X, y = stream
     learner = forest_learner(X[:100], y[:100], strategy=strategy)
@@ -80,9 +80,11 @@ def test_chunk_and_row_by_row_decisions_agree(stream, strategy):
     )
     np.testing.assert_array_equal(at_once, singly)
     np.testing.assert_array_equal(at_once, pieces)
+    # LCMD's embedding is float32: sums over a chunk round differently.
+    rel = 1e-6 if strategy == "lcmd" else 1e-12
     for other in (one_by_one, uneven):
-        assert other.threshold_ == pytest.approx(whole.threshold_, rel=1e-12)
-        assert other.scale_ == pytest.approx(whole.scale_, rel=1e-12)
+        assert other.threshold_ == pytest.approx(whole.threshold_, rel=rel)
+        assert other.scale_ == pytest.approx(whole.scale_, rel=rel)
         assert other.n_selected_ == whole.n_selected_
     assert 0 < at_once.sum() < 600
 
@@ -289,3 +291,4 @@ def test_failed_refit_keeps_the_labels_waiting(stream):
     assert learner.n_labeled_ == 54 and selector.n_pending_ == 0
     assert learner.estimator_ is not model
     np.testing.assert_array_equal(learner.y_labeled_[50:], y[50:54])
+

@@ -102,7 +102,8 @@ def test_budgeted_fit_learns_the_domain_of_every_row(numeric):
 
 def test_synthesized_rows_are_more_informative_than_random_rows(numeric):
     X, y = numeric
-    alr = ActiveLearningRegressor(forest(), random_state=0).fit(X[:200], y[:200])
+    alr = ActiveLearningRegressor(forest(), strategy="uncertainty", random_state=0)
+    alr.fit(X[:200], y[:200])
     Z = alr.synthesize(10)
     rng = np.random.RandomState(0)
     random_rows = np.column_stack(
@@ -255,7 +256,8 @@ def test_density_weight_moves_rows_off_the_boundary(numeric):
     from skactive.synthesis import synthesize
 
     X, y = numeric
-    alr = ActiveLearningRegressor(forest(), random_state=0).fit(X[:100], y[:100])
+    alr = ActiveLearningRegressor(forest(), strategy="uncertainty", random_state=0)
+    alr.fit(X[:100], y[:100])
     raw = synthesize(alr, 20, density=0, random_state=0)
     weighted = synthesize(alr, 20, density=2, random_state=0)
     low, high = X[:100].min(axis=0), X[:100].max(axis=0)
@@ -318,3 +320,27 @@ def test_array_spanning_every_float_synthesizes():
         X, rng.normal(size=40))
     new = learner.synthesize(4)
     assert new.shape == (4, 2) and np.isfinite(new).all()
+
+
+def test_batch_strategy_picks_its_batch_from_the_candidates(numeric, monkeypatch):
+    """The default (LCMD) chooses the rows jointly from uniform candidates of the
+    domain, as from a pool: distinct rows, far from the labeled ones."""
+    from skactive.strategies import LCMDSampling
+
+    X, y = numeric
+    calls = []
+    original = LCMDSampling.query
+
+    def spy(self, learner, X_pool, n, batch_selection, random_state=None):
+        calls.append((X_pool.shape, n))
+        return original(self, learner, X_pool, n, batch_selection, random_state)
+
+    monkeypatch.setattr(LCMDSampling, "query", spy)
+    alr = ActiveLearningRegressor(forest(), random_state=0).fit(X[:100], y[:100])
+    Z = alr.synthesize(15)
+    assert calls == [((2000, 5), 15)]
+    assert np.unique(Z, axis=0).shape[0] == 15
+    assert np.all((Z >= X.min(axis=0)) & (Z <= X.max(axis=0)))
+    np.testing.assert_array_equal(Z[:, 3], np.round(Z[:, 3]))
+    scores = alr.strategy_.score(alr, np.vstack([Z, X[100:]]))
+    assert scores[:15].mean() > scores[15:].mean()

@@ -77,8 +77,10 @@ class LCMDSampling(BaseStrategy):
         Committees larger than this are projected onto this many random
         Gaussian directions (distances are kept in expectation).
     n_members : int, default=5
-        Size of the bootstrap committee ``fit`` builds when the model has no
-        members of its own (gradient boosting, a linear model).
+        Size of the committee ``fit`` builds when the model has no members
+        of its own: a gradient-boosting model's own committee (seed, row and
+        feature subsampling; see ``skactive/_boosting.py``), bootstrap clones
+        of any other model (a linear model).
 
     Notes
     -----
