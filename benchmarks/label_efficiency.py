@@ -106,15 +106,14 @@ def make_learner(name):
 
 
 def skactive_strategies():
-    """Every registered strategy x batch rule, labelled ``name-rule``.
-
-    Greedy sampling and LCMD choose their own batch, so they run once.
-    """
+    """Every registered score strategy x batch rule, labelled ``name-rule``,
+    and every batch strategy (greedy sampling, LCMD), labelled ``name``: it
+    chooses its own batch, so it runs once (the registry's declaration)."""
     out = {}
     for label, params in registered_strategies().items():
-        if label != "random" and params["batch_selection"] == "top":
+        if params.get("batch_selection") == "top" and label != "random":
             label = f"{label}-top"
-        out[label] = {"batch_selection": "top", **params}
+        out[label] = params
     return out
 
 
@@ -421,6 +420,30 @@ def summarize_cache(seeds):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _with_committed(table):
+    """``table`` plus the committed CSV's rows for cells ``table`` lacks.
+
+    Batch strategies were labelled ``name-top`` before they declared that
+    they choose their own batch; they are renamed ``name``. Rows of the
+    diverse rule are dropped: the rule has changed since they were measured.
+    """
+    path = OUT / "label_efficiency.csv"
+    if not path.exists():
+        return table
+    old = pd.read_csv(path)
+    batch = {label for label, params in skactive_strategies().items()
+             if "batch_selection" not in params and label != "random"}
+    old["strategy"] = old["strategy"].map(
+        lambda s: s[: -len("-top")] if s.endswith("-top") and s[: -len("-top")] in batch
+        else s)
+    old = old[~old["strategy"].str.endswith("-diverse")]
+    key = ["protocol", "learner", "dataset", "strategy"]
+    if not table.empty:
+        have = pd.MultiIndex.from_frame(table[key])
+        old = old[~pd.MultiIndex.from_frame(old[key]).isin(have)]
+    return pd.concat([table, old], ignore_index=True)
+
+
 def write_report(table, command, seeds):
     OUT.mkdir(parents=True, exist_ok=True)
     csv_path = OUT / "label_efficiency.csv"
@@ -445,6 +468,7 @@ def write_report(table, command, seeds):
         summary = real.groupby("strategy").agg(
             median_ratio=("rmse_ratio", "median"),
             geomean_ratio=("rmse_ratio", lambda r: float(np.exp(np.log(r).mean()))),
+            worst=("rmse_ratio", "max"),
             lost=("rmse_ratio", lambda r: int((r > 1.02).sum())),
             datasets=("rmse_ratio", "size"),
         ).sort_values("median_ratio")
@@ -543,6 +567,10 @@ def main(argv=None):
     parser.add_argument("--protocol", default="main", choices=sorted(PROTOCOLS))
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument(
+        "--keep-committed", action="store_true",
+        help="keep the committed CSV's rows for cells this cache lacks (rows of "
+             "batch rules whose code changed since, '*-diverse', are dropped)")
     parser.add_argument("--list", action="store_true", help="print strategy labels")
     args = parser.parse_args(argv)
     if args.list:
@@ -569,6 +597,8 @@ def main(argv=None):
                       + " ".join(map(str, cell)), flush=True)
     # The report covers every finished cell in the cache, not only this run's.
     table = summarize_cache(seeds)
+    if args.keep_committed:
+        table = _with_committed(table)
     if table.empty:
         print("No finished cells yet.")
         return 1

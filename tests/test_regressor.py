@@ -378,7 +378,9 @@ def test_unfitted_raises(split):
 
 def test_diverse_is_not_silently_top(split):
     X, y, *_ = split
-    alr = ActiveLearningRegressor(small_forest(), batch_selection="diverse")
+    alr = ActiveLearningRegressor(
+        small_forest(), strategy="uncertainty", batch_selection="diverse"
+    )
     alr.fit(X, y)
     assert type(alr.batch_selection_).__name__ == "DiverseSelection"
 

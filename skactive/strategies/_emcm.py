@@ -104,7 +104,7 @@ class ExpectedModelChange(BaseStrategy):
 
     def _score_chunk(self, learner, X_chunk):
         members = member_predictions(learner, X_chunk)
-        if learner.committee is None and learner.committee_ is not None:
+        if learner.estimator_ is not None and learner.committee_ is not None:
             # A bootstrap committee built for this strategy: f is the main model.
             mean = np.asarray(learner.estimator_.predict(X_chunk), dtype=float)
         else:

@@ -43,8 +43,36 @@ def resolve_strategy(strategy):
     return clone(strategy)
 
 
+def selects_batch(name):
+    """Whether the registered strategy ``name`` chooses its batch jointly."""
+    return STRATEGIES[name]().selects_batch
+
+
+def strategy_kinds():
+    """``{name: "batch" or "score"}`` for every registered strategy.
+
+    A *batch* strategy chooses its batch jointly and takes no
+    ``batch_selection``; a *score* strategy gives one score per row and a
+    batch rule chooses from them.
+    """
+    return {name: "batch" if selects_batch(name) else "score" for name in STRATEGIES}
+
+
 def resolve_batch_selection(batch_selection, strategy):
-    """A fresh batch rule from a name, an object, or None (the strategy's own)."""
+    """A fresh batch rule from a name, an object, or None (the strategy's own).
+
+    None for a strategy that chooses its batch jointly; an explicit
+    ``batch_selection`` for such a strategy raises ``ValueError``.
+    """
+    if strategy.selects_batch:
+        if batch_selection is not None:
+            raise ValueError(
+                f"{type(strategy).__name__} chooses its whole batch jointly, so "
+                f"batch_selection={batch_selection!r} would be ignored; leave "
+                "batch_selection=None, or use a score strategy (random, "
+                "uncertainty, qbc, emcm) with a batch rule."
+            )
+        return None
     if batch_selection is None:
         batch_selection = strategy.default_batch_selection
     if isinstance(batch_selection, str):
