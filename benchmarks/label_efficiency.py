@@ -413,8 +413,10 @@ def summarize_cache(seeds):
                 continue
             datasets = [d for d in list(REAL_DATASETS) + list(SYNTHETIC_DATASETS)
                         if (root / d).is_dir()]
+            # Screened batch-rule variants are reported by batch_rule_screen.py.
             strategies = sorted({p.name for d in datasets for p in (root / d).iterdir()
-                                 if p.is_dir() and p.name != "full-pool"})
+                                 if p.is_dir() and p.name != "full-pool"
+                                 and "-screen-" not in p.name})
             frames.append(summarize(datasets, [learner], protocol, strategies, seeds))
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -369,8 +369,8 @@ def lcmd(F, C, n, row_weight=None, tol=0.0):
     return positions
 
 
-def kmeanspp(F, C, n, row_weight=None, tol=0.0, random_state=None):
-    """k-means++ picks: probability ``row_weight * squared distance to the centres``.
+def kmeanspp(F, C, n, row_weight=None, tol=0.0, random_state=None, power=2.0):
+    """k-means++ picks: probability ``row_weight * distance to the centres ** power``.
 
     The rows of ``C`` and the rows picked so far are the centres (Arthur &
     Vassilvitskii 2007; with a score as ``row_weight``, BADGE-style sampling,
@@ -395,7 +395,7 @@ def kmeanspp(F, C, n, row_weight=None, tol=0.0, random_state=None):
     positions = np.empty(n, dtype=np.intp)
     tol_sq = float(tol) ** 2
     for k in range(n):
-        p = np.where((dist > tol_sq) & ~chosen, weight * dist, 0.0)
+        p = np.where((dist > tol_sq) & ~chosen, weight * dist ** (power / 2), 0.0)
         total = p.sum()
         if total > 0:
             pick = int(rng.choice(n_rows, p=p / total))

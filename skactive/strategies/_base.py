@@ -65,6 +65,11 @@ class BaseStrategy(BaseEstimator):
     #: for them in ``benchmarks/label_efficiency.py``.
     default_batch_selection = "top"
 
+    #: The power that puts the score on the scale of a standard deviation
+    #: (1 for a spread, 0.5 for a variance): the ``score_power`` of the
+    #: ``"diverse"`` rule when it is named rather than given as an object.
+    spread_power = 1.0
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.selects_batch and not callable(getattr(cls, "select_batch", None)):

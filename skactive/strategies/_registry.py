@@ -77,12 +77,16 @@ def resolve_batch_selection(batch_selection, strategy):
         batch_selection = strategy.default_batch_selection
     if isinstance(batch_selection, str):
         try:
-            return BATCH_SELECTIONS[batch_selection]()
+            rule = BATCH_SELECTIONS[batch_selection]
         except KeyError:
             raise ValueError(
                 f"Unknown batch_selection {batch_selection!r}; use one of "
                 f"{sorted(BATCH_SELECTIONS)} or a batch-rule object."
             ) from None
+        if rule is DiverseSelection:
+            # Weigh rows by the score on the scale of a spread (QBC: a variance).
+            return DiverseSelection(score_power=strategy.spread_power)
+        return rule()
     rule = clone(batch_selection)
     if hasattr(rule, "_validate_params"):
         rule._validate_params()  # a bad knob fails at fit, not at the first query

@@ -183,6 +183,9 @@ def test_score_strategy_default_rule_is_declared(pool, name):
     alr = ActiveLearningRegressor(Ridge(), strategy=name).fit(X, y)
     default = STRATEGIES[name]().default_batch_selection
     assert type(alr.batch_selection_) is BATCH_SELECTIONS[default]
+    if default == "diverse":  # the score weighs rows on the scale of a spread
+        expected = 0.5 if name == "qbc" else 1.0
+        assert alr.batch_selection_.score_power == expected
 
 
 def duplicate_drowned_pool():
@@ -230,3 +233,20 @@ def test_failed_refit_leaves_predictions_unchanged(pool):
         np.testing.assert_array_equal(got[1], expected[1])
         np.testing.assert_array_equal(alr.query(X_pool, n=4), positions)
         assert alr.score(X_pool, alr.predict(X_pool)) == 1.0
+
+
+def test_qbc_diverse_weighs_rows_by_the_committee_spread(pool):
+    # On a forest, QBC's score is the variance of the trees, uncertainty's
+    # their standard deviation: the diverse rule weighs both by the spread.
+    X, y, X_pool, _ = pool
+    batches = [
+        ActiveLearningRegressor(
+            RandomForestRegressor(n_estimators=10, random_state=0),
+            strategy=name,
+            random_state=0,
+        )
+        .fit(X, y)
+        .query(X_pool, n=8)
+        for name in ("qbc", "uncertainty")
+    ]
+    np.testing.assert_array_equal(batches[0], batches[1])
