@@ -682,11 +682,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _validate_X(self, X, reset):
         if reset:
-            models = (
-                self.committee
-                if isinstance(self.committee, list)
-                else [self._get_estimator()]
-            )
+            estimator = self._get_estimator()
+            models = self.committee if isinstance(self.committee, list) else [estimator]
+            if isinstance(estimator, Pipeline):
+                models = [*models, estimator]
         else:
             # predict, score and query: the fitted models, never the parameters.
             models = [self.estimator_] if self.estimator_ is not None else []

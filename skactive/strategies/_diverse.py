@@ -185,8 +185,10 @@ def _filled(*blocks):
     out = []
     for X in blocks:
         if sp.issparse(X):
-            X = sp.csr_matrix(X, dtype=float, copy=True)
-            X.data[np.isnan(X.data)] = 0.0
+            X = sp.csr_matrix(X)
+            if X.dtype.kind == "f" and np.isnan(X.data).any():
+                X = X.astype(float, copy=True)
+                X.data[np.isnan(X.data)] = 0.0
         else:
             X = X.to_numpy() if hasattr(X, "to_numpy") else X
             X = np.asarray(X)

@@ -195,16 +195,22 @@ def duplicate_drowned_pool():
     return X[:40], y[:40], X[40:190]
 
 
-@pytest.mark.parametrize("name", SCORE)
+@pytest.mark.parametrize(
+    "name, rule",
+    [(name, "diverse") for name in SCORE]
+    # and the default rule, wherever it is the diverse one
+    + [(name, None) for name in SCORE
+       if STRATEGIES[name]().default_batch_selection == "diverse"],
+)
 @pytest.mark.parametrize(
     "estimator",
     [BayesianRidge(), RandomForestRegressor(n_estimators=30, random_state=0)],
     ids=["bayesian-ridge", "forest"],
 )
-def test_diverse_rule_never_buys_a_row_twice(name, estimator):
+def test_diverse_rule_never_buys_a_row_twice(name, rule, estimator):
     X, y, distinct = duplicate_drowned_pool()
     alr = ActiveLearningRegressor(
-        estimator, strategy=name, batch_selection="diverse", random_state=0
+        estimator, strategy=name, batch_selection=rule, random_state=0
     ).fit(X, y)
     _, std = alr.predict(distinct, return_std=True)
     hot = np.argsort(-std)[:2]
