@@ -21,18 +21,17 @@ The committed tables (10 seeds) came from these runs, then ``--report-only --see
 larger protocol: their pool x pool distances do not fit in 6 GB at 20,000 rows).
 
 The rows of the score strategies with their default batch rule (``*-diverse``,
-issue 14) came from these runs, on a shared machine (fewer seeds: see each
-row's ``n_seeds``), then ``--report-only --keep-committed``, which keeps the
-committed rows of the strategies not rerun (batch strategies, labelled
-``name-top`` before, are now labelled ``name``)::
+issue 14) came from these runs (seeds added 3, 5, 7, then 10 at a time; the
+cache skips finished cells), then ``--report-only --seeds 10
+--keep-committed``, which keeps the committed rows of the strategies not
+rerun (batch strategies, labelled ``name-top`` before, are now ``name``)::
 
     DS="diamonds computers txhousing concrete cps1988 slid storms yrbss diabetes friedman1"
-    nice -n 10 python benchmarks/label_efficiency.py --learners rf --protocol main \
-        --seeds 5 --datasets $DS --strategies uncertainty-diverse qbc-diverse \
-        emcm-diverse --n-jobs 2
-    nice -n 10 python benchmarks/label_efficiency.py --learners hgb --protocol main \
-        --seeds 3 --datasets $DS --strategies uncertainty-diverse qbc-diverse \
-        emcm-diverse --n-jobs 2
+    for L in rf hgb; do
+      nice -n 10 python benchmarks/label_efficiency.py --learners $L --protocol main \
+          --seeds 10 --datasets $DS --strategies uncertainty-diverse qbc-diverse \
+          emcm-diverse --n-jobs 2
+    done
 
 Flags: ``--datasets``, ``--learners`` (rf, hgb), ``--strategies`` (labels as
 printed by ``--list``), ``--seeds N`` (seeds 0..N-1), ``--protocol``
