@@ -9,13 +9,13 @@ The committed tables (10 seeds) came from these runs, then ``--report-only --see
 
     python benchmarks/label_efficiency.py --learners rf --protocol main --seeds 10 --n-jobs 2
     python benchmarks/label_efficiency.py --learners hgb --protocol main --seeds 10 --n-jobs 2 \
-        --strategies random lcmd-top uncertainty-top uncertainty-diverse emcm-diverse \
-        gsx-top igs-top skactiveml-rtal skactiveml-gsx skactiveml-qbc modal-maxstd
+        --strategies random lcmd uncertainty-top uncertainty-diverse emcm-diverse \
+        gsx igs skactiveml-rtal skactiveml-gsx skactiveml-qbc modal-maxstd
     python benchmarks/label_efficiency.py --learners rf --protocol larger --seeds 10 --n-jobs 2 \
-        --strategies random lcmd-top uncertainty-top gsx-top skactiveml-rtal modal-maxstd
+        --strategies random lcmd uncertainty-top gsx skactiveml-rtal modal-maxstd
     python benchmarks/label_efficiency.py --learners hgb --protocol larger --seeds 10 --n-jobs 2 \
         --datasets diamonds computers txhousing concrete cps1988 slid storms yrbss diabetes \
-        friedman1 --strategies random lcmd-top gsx-top skactiveml-rtal modal-maxstd
+        friedman1 --strategies random lcmd gsx skactiveml-rtal modal-maxstd
 
 (about 2 hours on 2 cores; scikit-activeml's GSx/iGS are left out of the
 larger protocol: their pool x pool distances do not fit in 6 GB at 20,000 rows).
