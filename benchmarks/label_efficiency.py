@@ -9,16 +9,29 @@ The committed tables (10 seeds) came from these runs, then ``--report-only --see
 
     python benchmarks/label_efficiency.py --learners rf --protocol main --seeds 10 --n-jobs 2
     python benchmarks/label_efficiency.py --learners hgb --protocol main --seeds 10 --n-jobs 2 \
-        --strategies random lcmd-top uncertainty-top uncertainty-diverse emcm-diverse \
-        gsx-top igs-top skactiveml-rtal skactiveml-gsx skactiveml-qbc modal-maxstd
+        --strategies random lcmd uncertainty-top uncertainty-diverse emcm-diverse \
+        gsx igs skactiveml-rtal skactiveml-gsx skactiveml-qbc modal-maxstd
     python benchmarks/label_efficiency.py --learners rf --protocol larger --seeds 10 --n-jobs 2 \
-        --strategies random lcmd-top uncertainty-top gsx-top skactiveml-rtal modal-maxstd
+        --strategies random lcmd uncertainty-top gsx skactiveml-rtal modal-maxstd
     python benchmarks/label_efficiency.py --learners hgb --protocol larger --seeds 10 --n-jobs 2 \
         --datasets diamonds computers txhousing concrete cps1988 slid storms yrbss diabetes \
-        friedman1 --strategies random lcmd-top gsx-top skactiveml-rtal modal-maxstd
+        friedman1 --strategies random lcmd gsx skactiveml-rtal modal-maxstd
 
 (about 2 hours on 2 cores; scikit-activeml's GSx/iGS are left out of the
 larger protocol: their pool x pool distances do not fit in 6 GB at 20,000 rows).
+
+The rows of the score strategies with their default batch rule (``*-diverse``,
+issue 14) came from these runs (seeds added 3, 5, 7, then 10 at a time; the
+cache skips finished cells), then ``--report-only --seeds 10
+--keep-committed``, which keeps the committed rows of the strategies not
+rerun (batch strategies, labelled ``name-top`` before, are now ``name``)::
+
+    DS="diamonds computers txhousing concrete cps1988 slid storms yrbss diabetes friedman1"
+    for L in rf hgb; do
+      nice -n 10 python benchmarks/label_efficiency.py --learners $L --protocol main \
+          --seeds 10 --datasets $DS --strategies uncertainty-diverse qbc-diverse \
+          emcm-diverse --n-jobs 2
+    done
 
 Flags: ``--datasets``, ``--learners`` (rf, hgb, xgb, lgbm; xgb and lgbm need
 the ``boost`` extra and are skipped with a note without it), ``--strategies`` (labels as
@@ -135,15 +148,14 @@ def missing_learners(names):
 
 
 def skactive_strategies():
-    """Every registered strategy x batch rule, labelled ``name-rule``.
-
-    Greedy sampling and LCMD choose their own batch, so they run once.
-    """
+    """Every registered score strategy x batch rule, labelled ``name-rule``,
+    and every batch strategy (greedy sampling, LCMD), labelled ``name``: it
+    chooses its own batch, so it runs once (the registry's declaration)."""
     out = {}
     for label, params in registered_strategies().items():
-        if label != "random" and params["batch_selection"] == "top":
+        if params.get("batch_selection") == "top" and label != "random":
             label = f"{label}-top"
-        out[label] = {"batch_selection": "top", **params}
+        out[label] = params
     return out
 
 
@@ -433,21 +445,57 @@ def _md_table(frame, integer=False):
     return "\n".join(lines)
 
 
-def summarize_cache(seeds):
-    """Every finished cell in the cache (all ``seeds`` done), any learner/protocol."""
+def summarize_cache(seeds, learner_seeds=None):
+    """Every finished cell in the cache (all ``seeds`` done), any learner/protocol.
+
+    ``learner_seeds``: ``{learner: seeds}`` overriding ``seeds`` for a learner.
+    """
     frames = []
+    learner_seeds = learner_seeds or {}
     for protocol in PROTOCOLS:
         for learner in LEARNERS:
+            mine = learner_seeds.get(learner, seeds)
             root = CACHE / protocol / learner
             if not root.is_dir():
                 continue
             datasets = [d for d in list(REAL_DATASETS) + list(SYNTHETIC_DATASETS)
                         if (root / d).is_dir()]
+            # Screened batch-rule variants are reported by batch_rule_screen.py.
             strategies = sorted({p.name for d in datasets for p in (root / d).iterdir()
-                                 if p.is_dir() and p.name != "full-pool"})
-            frames.append(summarize(datasets, [learner], protocol, strategies, seeds))
+                                 if p.is_dir() and p.name != "full-pool"
+                                 and "-screen-" not in p.name})
+            frames.append(summarize(datasets, [learner], protocol, strategies, mine))
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _with_committed(table):
+    """``table`` plus the committed CSV's rows for cells ``table`` lacks.
+
+    Batch strategies were labelled ``name-top`` before they declared that
+    they choose their own batch; they are renamed ``name``. Rows of the
+    diverse rule are dropped: the rule has changed since they were measured.
+    """
+    path = OUT / "label_efficiency.csv"
+    if not path.exists():
+        return table
+    old = pd.read_csv(path)
+    batch = {label for label, params in skactive_strategies().items()
+             if "batch_selection" not in params and label != "random"}
+    old["strategy"] = old["strategy"].map(
+        lambda s: s[: -len("-top")] if s.endswith("-top") and s[: -len("-top")] in batch
+        else s)
+    old = old[~old["strategy"].str.endswith("-diverse")]
+    key = ["protocol", "learner", "dataset", "strategy"]
+    if not table.empty:
+        have = pd.MultiIndex.from_frame(table[key])
+        old = old[~pd.MultiIndex.from_frame(old[key]).isin(have)]
+    return pd.concat([table, old], ignore_index=True)
+
+
+def _seed_range(block):
+    low, high = int(block["n_seeds"].min()), int(block["n_seeds"].max())
+    return str(high) if low == high else f"{low} to {high}, per row in the CSV"
 
 
 def write_report(table, command, seeds):
@@ -459,7 +507,8 @@ def write_report(table, command, seeds):
         "# Label efficiency against random sampling",
         "",
         (f"Generated by `{command}` from every cell finished for seeds "
-         f"{seeds[0]}..{seeds[-1]} in the cache."),
+         f"{seeds[0]}..{seeds[-1]} in the cache (unless `--learner-seeds` says "
+         "otherwise; each row's seed count is `n_seeds` in the CSV)."),
         ("Cell: exp(mean over seeds and rounds of log RMSE − log RMSE of random); "
          "below 1 is better. `headroom`: the same model trained on the whole pool, "
          "as that ratio. `lost`: real data sets with ratio > 1.02."),
@@ -473,11 +522,12 @@ def write_report(table, command, seeds):
         parts += ["", (f"## {learner}, protocol {protocol} "
                        f"({spec['initial']} initial + {spec['rounds']} x {spec['batch']}, "
                        f"pool <= {spec['pool_cap']}, "
-                       f"seeds: {int(block['n_seeds'].max())})"), ""]
+                       f"seeds: {_seed_range(block)})"), ""]
         real = block[block["suite"] == "real"]
         summary = real.groupby("strategy").agg(
             median_ratio=("rmse_ratio", "median"),
             geomean_ratio=("rmse_ratio", lambda r: float(np.exp(np.log(r).mean()))),
+            worst=("rmse_ratio", "max"),
             lost=("rmse_ratio", lambda r: int((r > 1.02).sum())),
             datasets=("rmse_ratio", "size"),
         ).sort_values("median_ratio")
@@ -576,6 +626,12 @@ def main(argv=None):
     parser.add_argument("--protocol", default="main", choices=sorted(PROTOCOLS))
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--learner-seeds", nargs="+", default=[], metavar="LEARNER=N",
+                        help="report a learner's cells over seeds 0..N-1 instead")
+    parser.add_argument(
+        "--keep-committed", action="store_true",
+        help="keep the committed CSV's rows for cells this cache lacks (rows of "
+             "batch rules whose code changed since, '*-diverse', are dropped)")
     parser.add_argument("--list", action="store_true", help="print strategy labels")
     args = parser.parse_args(argv)
     if args.list:
@@ -604,7 +660,11 @@ def main(argv=None):
                 print(f"[{k}/{len(groups)} {time.perf_counter() - started:6.0f}s] "
                       + " ".join(map(str, cell)), flush=True)
     # The report covers every finished cell in the cache, not only this run's.
-    table = summarize_cache(seeds)
+    learner_seeds = {k: list(range(int(v))) for k, v in
+                     (item.split("=", 1) for item in args.learner_seeds)}
+    table = summarize_cache(seeds, learner_seeds)
+    if args.keep_committed:
+        table = _with_committed(table)
     if table.empty:
         print("No finished cells yet.")
         return 1

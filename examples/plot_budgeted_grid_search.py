@@ -38,10 +38,11 @@ learner = ActiveLearningRegressor(
     batch_size=20,
     random_state=0,
 )
-grid = {
-    "strategy": ["random", "uncertainty", "gsx"],
-    "batch_selection": ["top", "diverse"],
-}
+# Score strategies take a batch rule; gsx chooses its own batch and takes none.
+grid = [
+    {"strategy": ["random", "uncertainty"], "batch_selection": ["top", "diverse"]},
+    {"strategy": ["gsx"]},
+]
 search = GridSearchCV(learner, grid, cv=3, scoring="neg_root_mean_squared_error")
 search.fit(X_choose, y_choose)
 

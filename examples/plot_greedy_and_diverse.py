@@ -9,7 +9,9 @@ compare, on a test set that is never in the pool:
 - ``gsx`` and ``igs``: greedy sampling (Wu, Lin & Huang, 2019), farthest
   from the labeled set in input space, or in input and output space at once;
 - ``uncertainty`` with the plain top-``n`` batch rule, and with
-  ``batch_selection="diverse"`` (high scores, no near-duplicates).
+  ``batch_selection="diverse"`` (rows drawn with probability proportional
+  to score times squared distance to the labeled rows and the batch so
+  far; uncertainty's default).
 
 Everything is measured by :func:`skactive.simulate` under the same seeds and
 the same initial labels; the summary gives each strategy's RMSE ratio to

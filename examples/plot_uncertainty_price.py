@@ -57,7 +57,11 @@ encode = make_column_transformer(
     remainder="passthrough",
 )
 forest = RandomForestRegressor(n_estimators=30, min_samples_leaf=2, random_state=0)
-learner = ActiveLearningRegressor(make_pipeline(encode, forest), strategy="uncertainty")
+# ``batch_selection="top"``: the plain top-k rule, the one that fails below.
+# skactive's default for uncertainty is the diverse rule (see the user guide).
+learner = ActiveLearningRegressor(
+    make_pipeline(encode, forest), strategy="uncertainty", batch_selection="top"
+)
 
 # %%
 # One round by hand

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array
 
-from .strategies._greedy import feature_scales, scaled_rows
+from ._geometry import farthest_first, feature_scales, min_distances, nearest_centres
 
 # Above this many rows, k-means runs on mini-batches.
 _FULL_KMEANS_ROWS = 100_000
@@ -95,20 +95,9 @@ def cold_start(X_pool, n, random_state=None):
     with warnings.catch_warnings():
         # Fewer distinct rows than n: handled below by filling the batch.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        labels = model.fit_predict(Xs)
-    centres = model.cluster_centers_
-    # Distance of each row to its own centre, without an (n_pool, n) matrix.
-    if sp.issparse(Xs):
-        # (n_pool, n) dot products keep a sparse pool sparse.
-        dots = np.asarray(Xs @ centres.T)[np.arange(n_pool), labels]
-        diff_sq = (
-            np.asarray(Xs.multiply(Xs).sum(axis=1)).ravel()
-            - 2.0 * dots
-            + np.einsum("ij,ij->i", centres, centres)[labels]
-        )
-    else:
-        own = centres[labels]
-        diff_sq = np.einsum("ij,ij->i", Xs - own, Xs - own)
+        model.fit(Xs)
+    # Each row's own (nearest) centre and the squared distance to it, in blocks.
+    diff_sq, labels = nearest_centres(Xs, model.cluster_centers_)
     order = np.lexsort((np.arange(n_pool), diff_sq, labels))
     first_of_cluster = order[np.r_[True, labels[order][1:] != labels[order][:-1]]]
     sizes = np.bincount(labels, minlength=n)[labels[first_of_cluster]]
@@ -121,28 +110,9 @@ def cold_start(X_pool, n, random_state=None):
 
 
 def _fill_farthest(Xs, picked, n):
-    picked = list(picked)
-    nearest = np.full(Xs.shape[0], np.inf)
-    ones = np.ones(Xs.shape[1])
-    for position in picked:
-        nearest = np.minimum(
-            nearest, _distances(Xs, scaled_rows(Xs[position : position + 1], ones))
-        )
-    nearest[picked] = -np.inf
-    while len(picked) < n:
-        best = int(np.argmax(nearest))
-        picked.append(best)
-        nearest = np.minimum(
-            nearest, _distances(Xs, scaled_rows(Xs[best : best + 1], ones))
-        )
-        nearest[picked] = -np.inf
-    return np.asarray(picked)
-
-
-def _distances(Xs, z):
-    z = z.ravel()
-    if sp.issparse(Xs):
-        sq = np.asarray(Xs.multiply(Xs).sum(axis=1)).ravel()
-    else:
-        sq = np.einsum("ij,ij->i", Xs, Xs)
-    return np.sqrt(np.maximum(sq - 2.0 * np.asarray(Xs @ z).ravel() + z @ z, 0.0))
+    taken = np.zeros(Xs.shape[0], dtype=bool)
+    taken[picked] = True
+    more = farthest_first(
+        Xs, n - picked.size, nearest=min_distances(Xs, Xs[picked]), exclude=taken
+    )
+    return np.concatenate([picked, more])

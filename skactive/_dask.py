@@ -57,10 +57,10 @@ def is_dask_collection(X):
 def picks_jointly(strategy):
     """Whether ``strategy`` chooses its batch jointly (LCMD, greedy sampling).
 
-    Such a strategy overrides :meth:`BaseStrategy.query`; a score strategy
-    gives one score per row and lets a batch rule choose.
+    Read from the one declaration, :attr:`BaseStrategy.selects_batch`; a score
+    strategy gives one score per row and lets a batch rule choose.
     """
-    return type(strategy).query is not BaseStrategy.query
+    return bool(getattr(strategy, "selects_batch", False))
 
 
 def _draws_from_rng(strategy):
@@ -317,17 +317,16 @@ def _candidates(learner, pool, n, transform=None, taken=None, shipped=None):
     excluded = _excluded_per_block(pool, taken)
     shipped = _shipped(learner) if shipped is None else shipped
     tr = _shipped(transform) if transform is not None else None
-    jointly = picks_jointly(strategy)
-    exact_top = not jointly and type(rule) is TopSelection
+    # A batch strategy, or a score strategy under a rule other than top-n (the
+    # diverse rule draws over the whole pool), shortlists per block: each block
+    # runs the learner's own query, then the rule runs over the shortlists.
+    jointly = picks_jointly(strategy) or type(rule) is not TopSelection
+    exact_top = not jointly
     if jointly:
         # A single block needs no second pass: its own choice is the answer.
         k = n if len(pool.blocks) == 1 else _shortlist_factor() * n
-    elif exact_top:
-        k = n
     else:
-        # The diverse rule filters to its candidate_factor * n best scores
-        # (exact per block), then chooses among them.
-        k = getattr(rule, "candidate_factor", _shortlist_factor()) * n
+        k = n
     states = [None] * len(pool.blocks)
     if not jointly and _draws_from_rng(strategy):
         pool.fill_lengths()
@@ -375,22 +374,9 @@ def _choose(learner, n, positions, scores, rows, how):
         order = np.lexsort((positions, -scores))[:n]
     elif jointly and single:
         order = np.arange(n)  # the only block chose the batch itself
-    elif jointly:
+    else:
         local, _ = learner._query(rows, n)
         order = np.asarray(local, dtype=np.intp)
-    else:
-        m = min(positions.size, learner.batch_selection_.candidate_factor * n)
-        head = np.lexsort((positions, -scores))[:m]
-        positions, scores = positions[head], scores[head]
-        rows = take_rows(rows, head)
-        X_model = None
-        if getattr(learner.batch_selection_, "needs_model_space", False):
-            X_model = learner._model_space(rows)
-        rng = learner._rng(salt=learner.n_labeled_ + 1)
-        order = np.asarray(
-            learner.batch_selection_.select(scores, n, X_model=X_model, random_state=rng),
-            dtype=np.intp,
-        )
     return positions[order], take_rows(rows, order)
 
 

@@ -18,8 +18,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ._regressor import ActiveLearningRegressor
 from .simulation import simulate
-from .strategies._base import BaseStrategy
-from .strategies._registry import BATCH_SELECTIONS, STRATEGIES, resolve_strategy
+from .strategies._registry import BATCH_SELECTIONS, STRATEGIES, strategy_kinds
 
 
 class CommandError(ValueError):
@@ -27,17 +26,22 @@ class CommandError(ValueError):
 
 
 def registered_strategies(batch_rules=("top", "diverse")):
-    """``{label: learner params}``: random, then every registered strategy
-    with each of ``batch_rules`` that is registered."""
+    """``{label: learner params}``: random, then every registered strategy.
+
+    A score strategy runs with each of ``batch_rules`` that is registered
+    (label ``name`` for top-n, ``name-rule`` otherwise); a batch strategy
+    (greedy sampling, LCMD) chooses its own batch and runs once, with no
+    ``batch_selection``.
+    """
     settings = {"random": {"strategy": "random"}}
     rules = [rule for rule in batch_rules if rule in BATCH_SELECTIONS]
-    for name in STRATEGIES:
+    for name, kind in strategy_kinds().items():
         if name == "random":
             continue
-        # A strategy that chooses its own batch (greedy sampling, LCMD)
-        # ignores the batch rule: one run says everything.
-        own_batch = type(resolve_strategy(name)).query is not BaseStrategy.query
-        for rule in rules[:1] if own_batch else rules:
+        if kind == "batch":
+            settings[name] = {"strategy": name}
+            continue
+        for rule in rules:
             label = name if rule == "top" else f"{name}-{rule}"
             settings[label] = {"strategy": name, "batch_selection": rule}
     return settings
@@ -57,6 +61,10 @@ def parse_strategies(names):
             raise CommandError(
                 f"unknown batch rule {rule!r} in {item!r}; use one of "
                 f"{', '.join(sorted(BATCH_SELECTIONS))}"
+            )
+        if rule and strategy_kinds()[name] == "batch":
+            raise CommandError(
+                f"{name!r} chooses its own batch; drop ':{rule}' from {item!r}"
             )
         params = {"strategy": name}
         if rule:

@@ -79,7 +79,8 @@ def member_predictions(learner, X):
     ValueError
         If the learner has neither a committee nor an averaging ensemble.
     """
-    if learner.committee is None and is_averaging_ensemble(learner.estimator_):
+    # Fitted state only: estimator_ is None exactly when a committee predicts.
+    if learner.estimator_ is not None and is_averaging_ensemble(learner.estimator_):
         return _ensemble_member_predictions(learner.estimator_, X, learner.n_jobs)
     if learner.committee_ is not None:
         return _stack_columns([member.predict(X) for member in learner.committee_])
@@ -105,7 +106,7 @@ def _virtual(learner):
 
 def predictive_std(learner, X):
     """Standard deviation of the predictive distribution of each row."""
-    if learner.committee is None and has_native_std(learner.estimator_):
+    if learner.estimator_ is not None and has_native_std(learner.estimator_):
         _, std = learner.estimator_.predict(X, return_std=True)
         return np.asarray(std, dtype=float)
     return member_predictions(learner, X).std(axis=1)

@@ -359,7 +359,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
-        if self.committee is not None:
+        if self.estimator_ is None:  # fitted state: the committee predicts
             members = member_predictions(self, X)
             mean = members.mean(axis=1)
             return (mean, members.std(axis=1)) if return_std else mean
@@ -408,8 +408,13 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         if isinstance(self.strategy_, LCMDSampling):
             _check_float32_targets(self.y_labeled_)
         rng = self._rng(salt=self.n_labeled_ + 1)
+        X_model = None
+        if self.strategy_.selects_batch or getattr(
+            self.batch_selection_, "needs_model_space", False
+        ):
+            X_model = self.model_space(X_pool)  # once per query, passed in
         positions, scores = self.strategy_.query(
-            self, X_pool, n, self.batch_selection_, random_state=rng
+            self, X_pool, n, self.batch_selection_, random_state=rng, X_model=X_model
         )
         return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
 
@@ -466,8 +471,23 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             self, n, bounds=bounds, random_state=self._rng(salt=self.n_labeled_ + 2)
         )
 
-    def _model_space(self, X):
-        """Rows as the final regressor sees them (after a Pipeline's transforms)."""
+    def model_space(self, X):
+        """Rows as the final regressor sees them (after a Pipeline's transforms).
+
+        Part of the protocol strategies and batch rules use: distances
+        between rows are measured in this space.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Validated rows, in the learner's input space.
+
+        Returns
+        -------
+        X_model : array-like or sparse matrix of shape (n_samples, n_model_features)
+            ``X`` itself when the estimator is not a Pipeline.
+        """
+        check_is_fitted(self)
         reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
         if isinstance(reference, Pipeline) and len(reference.steps) > 1:
             return reference[:-1].transform(X)
@@ -754,11 +774,16 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         return resolve_batch_selection(self.batch_selection, strategy)
 
     def _validate_X(self, X, reset):
-        estimator = self._get_estimator()
-        models = self.committee if isinstance(self.committee, list) else [estimator]
-        if isinstance(estimator, Pipeline) or any(
-            isinstance(model, Pipeline) for model in models
-        ):
+        if reset:
+            estimator = self._get_estimator()
+            models = self.committee if isinstance(self.committee, list) else [estimator]
+            if isinstance(estimator, Pipeline):
+                models = [*models, estimator]
+        else:
+            # predict, score and query: the fitted models, never the parameters.
+            models = [self.estimator_] if self.estimator_ is not None else []
+            models += [] if self.committee_ is None else list(self.committee_)
+        if any(isinstance(model, Pipeline) for model in models):
             # The Pipeline's own steps validate raw frames (strings, NaN).
             if hasattr(X, "tocsr"):
                 X = X.tocsr()
@@ -772,13 +797,13 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                         "if it contains a single sample."
                     )
             return validate_data(self, X, reset=reset, skip_check_array=True)
-        tags = self.__sklearn_tags__().input_tags
+        tags = [get_tags(model).input_tags for model in models]
         return validate_data(
             self,
             X,
             reset=reset,
-            accept_sparse=["csr", "csc"] if tags.sparse else False,
-            ensure_all_finite="allow-nan" if tags.allow_nan else True,
+            accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
+            ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
         )
 
     def _rng(self, salt):

@@ -21,6 +21,8 @@ from pandas.api.types import (
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
+from ._geometry import farthest_first, min_distances, pairwise_sq_distances, top_n
+
 # Rows per block when scanning a large X for its domain.
 _BLOCK_ROWS = 65536
 
@@ -369,7 +371,7 @@ def synthesize(
     radius = (
         0.25 * np.sqrt(domain.effective_dim()) * n ** (-1.0 / domain.effective_dim())
     )
-    keep = _top(value, min(n_candidates, max(20 * n, 200)))
+    keep = top_n(value, min(n_candidates, max(20 * n, 200)))
     chosen = keep[_diverse_pick(value[keep], encoded[keep], n, radius)]
     picked = domain.take(columns, chosen)
     picked_scores = scores[chosen]
@@ -408,16 +410,9 @@ def _information_density(encoded, rng, n_reference=500):
     weight = np.empty(n_rows)
     block_rows = max(1, 2**22 // max(reference.shape[0] * width, 1))
     for block in gen_batches(n_rows, block_rows):
-        d2 = ((encoded[block, None, :] - reference[None, :, :]) ** 2).sum(axis=2)
+        d2 = pairwise_sq_distances(encoded[block], reference)
         weight[block] = np.exp(-d2 / (2 * bandwidth**2)).mean(axis=1)
     return weight / weight.max()
-
-
-def _top(scores, k):
-    if k >= scores.shape[0]:
-        return np.argsort(-scores, kind="stable")
-    head = np.argpartition(-scores, k - 1)[:k]
-    return head[np.argsort(-scores[head], kind="stable")]
 
 
 def _diverse_pick(scores, encoded, n, radius):
@@ -427,18 +422,9 @@ def _diverse_pick(scores, encoded, n, radius):
     # Shift so every score is positive: the distance factor then always matters.
     span = (scores[finite].max() - low) if finite.any() else 0.0
     value = np.where(finite, scores - low + 0.05 * span + 1e-12, 0.0)
-    nearest = np.full(scores.shape[0], np.inf)
-    taken = np.zeros(scores.shape[0], dtype=bool)
-    picks = []
-    for _ in range(n):
-        gain = value * np.minimum(1.0, nearest / radius)
-        gain[taken] = -np.inf
-        j = int(np.argmax(gain))
-        picks.append(j)
-        taken[j] = True
-        distance = np.sqrt(((encoded - encoded[j]) ** 2).sum(axis=1))
-        np.minimum(nearest, distance, out=nearest)
-    return np.asarray(picks, dtype=np.intp)
+    return farthest_first(
+        encoded, n, value=value, reach=lambda d: np.minimum(1.0, d / radius)
+    )
 
 
 def _refine(learner, domain, picked, picked_scores, radius, step, rng, n_moves=16):
@@ -453,10 +439,10 @@ def _refine(learner, domain, picked, picked_scores, radius, step, rng, n_moves=1
     apart = np.full(source.shape[0], np.inf)
     if n > 1:
         for block in gen_batches(source.shape[0], max(1, 2**22 // max(n, 1))):
-            d2 = ((there[block, None, :] - here[None, :, :]) ** 2).sum(axis=2)
+            d2 = pairwise_sq_distances(there[block], here)
             d2[np.arange(d2.shape[0]), source[block]] = np.inf
             apart[block] = np.sqrt(d2.min(axis=1))
-        own = ((here[:, None, :] - here[None, :, :]) ** 2).sum(axis=2)
+        own = pairwise_sq_distances(here, here)
         np.fill_diagonal(own, np.inf)
         current_apart = np.sqrt(own.min(axis=1))
     else:
@@ -476,7 +462,7 @@ def _refine(learner, domain, picked, picked_scores, radius, step, rng, n_moves=1
         k = i * n_moves + best[i]
         if n > 1:
             others = np.delete(new_here, i, axis=0)
-            if np.sqrt(((others - there[k]) ** 2).sum(axis=1)).min() < min(
+            if min_distances(there[k : k + 1], others)[0] < min(
                 radius, current_apart[i]
             ):
                 continue

@@ -114,25 +114,32 @@ def test_subcommands_register_through_one_function():
 
 def test_demo_runs_every_registered_strategy_and_batch_rule():
     from skactive._demo import registered_strategies
-    from skactive.strategies._base import BaseStrategy
-    from skactive.strategies._registry import (
-        BATCH_SELECTIONS,
-        STRATEGIES,
-        resolve_strategy,
-    )
+    from skactive.strategies._registry import BATCH_SELECTIONS, strategy_kinds
 
     settings = registered_strategies()
     assert settings["random"] == {"strategy": "random"}
     pairs = {(p["strategy"], p.get("batch_selection")) for p in settings.values()}
-    for name in STRATEGIES:
+    rules = sorted(set(BATCH_SELECTIONS) & {"top", "diverse"})
+    for name, kind in strategy_kinds().items():
         if name == "random":
             continue
-        own_batch = type(resolve_strategy(name)).query is not BaseStrategy.query
-        rules = sorted(set(BATCH_SELECTIONS) & {"top", "diverse"}, reverse=True)
-        for rule in rules[:1] if own_batch else rules:
-            assert (name, rule) in pairs
-        if own_batch:  # its batch rule changes nothing, so it runs once
-            assert (name, "diverse") not in pairs
+        if kind == "batch":  # chooses its own batch: runs once, with no rule
+            assert (name, None) in pairs
+            assert not any((name, rule) in pairs for rule in BATCH_SELECTIONS)
+        else:
+            for rule in rules:
+                assert (name, rule) in pairs
+
+
+def test_a_batch_rule_for_a_batch_strategy_is_a_command_error():
+    from skactive._demo import CommandError, parse_strategies
+
+    with pytest.raises(CommandError, match="chooses its own batch"):
+        parse_strategies(["lcmd:diverse"])
+    assert parse_strategies(["uncertainty:diverse"])["uncertainty-diverse"] == {
+        "strategy": "uncertainty",
+        "batch_selection": "diverse",
+    }
 
 
 def test_demo_writes_a_table_and_a_png_into_a_fresh_folder(tmp_path, capsys,

@@ -102,7 +102,9 @@ def test_uncertainty_builds_bootstrap_committee_when_needed(split):
 def test_qbc_heterogeneous_committee_is_cloned(split):
     X, y, X_pool, *_ = split
     members = [DecisionTreeRegressor(), small_forest(), LinearRegression()]
-    alr = ActiveLearningRegressor(strategy="qbc", committee=members, random_state=0)
+    alr = ActiveLearningRegressor(
+        strategy="qbc", committee=members, batch_selection="top", random_state=0
+    )
     alr.fit(X, y)
     assert not hasattr(members[0], "tree_")  # the user's objects stay unfitted
     positions, scores = alr.query(X_pool, n=10, return_scores=True)
@@ -139,7 +141,9 @@ def test_committee_members_see_different_bootstraps(split):
 @pytest.mark.parametrize("strategy", ["random", "uncertainty", "qbc"])
 def test_query_positions(split, strategy):
     X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(small_forest(), strategy=strategy, random_state=0)
+    alr = ActiveLearningRegressor(
+        small_forest(), strategy=strategy, batch_selection="top", random_state=0
+    )
     alr.fit(X, y)
     positions, scores = alr.query(X_pool, n=15, return_scores=True)
     assert positions.shape == (15,)
@@ -378,7 +382,9 @@ def test_unfitted_raises(split):
 
 def test_diverse_is_not_silently_top(split):
     X, y, *_ = split
-    alr = ActiveLearningRegressor(small_forest(), batch_selection="diverse")
+    alr = ActiveLearningRegressor(
+        small_forest(), strategy="uncertainty", batch_selection="diverse"
+    )
     alr.fit(X, y)
     assert type(alr.batch_selection_).__name__ == "DiverseSelection"
 

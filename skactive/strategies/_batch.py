@@ -1,17 +1,8 @@
 """Batch rules: from one score per pool row to ``n`` positions, best first."""
 
-import numpy as np
 from sklearn.base import BaseEstimator
 
-
-def top_n(scores, n):
-    """Positions of the ``n`` highest scores, best first (ties: lowest position)."""
-    scores = np.asarray(scores, dtype=float)
-    if n >= scores.shape[0]:
-        return np.argsort(-scores, kind="stable")
-    head = np.argpartition(-scores, n - 1)[:n]
-    order = np.lexsort((head, -scores[head]))
-    return head[order]
+from .._geometry import top_n
 
 
 class TopSelection(BaseEstimator):

@@ -1,181 +1,29 @@
 """Greedy sampling (GSx, GSy, iGS): distance to the labeled set, updated per pick."""
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _num_samples
 
+from .. import _geometry
+from .._geometry import (
+    as_model_matrix,
+    feature_scales,
+    largest,
+    min_abs_differences,
+    min_sq_distances,
+    scaled_rows,
+    sq_distances_to_row,
+    sq_row_norms,
+)
 from .._members import chunk_slices, member_predictions
 from .._rows import take_rows
 from ._base import BaseStrategy
-
-# Keep one block of pairwise distances under this many float64 entries.
-_BLOCK_ENTRIES = 4 * 2**20
 
 # Rows kept as candidates between full passes over the pool in greedy picks.
 _SHORTLIST = 4096
 # Rows brought up to date at once in a lazy greedy step, at first.
 _FIRST_BLOCK = 64
-
-
-def as_model_matrix(X):
-    """A 2-d float array or CSR matrix, without copying a float64 array."""
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        if not np.isfinite(X.data).all():
-            raise ValueError(
-                "Greedy sampling measures distances between rows, and the rows "
-                "the model sees hold NaN or infinite values; impute them first."
-            )
-        return X
-    if hasattr(X, "to_numpy"):
-        X = X.to_numpy()
-    X = np.asarray(X)
-    if X.dtype.kind not in "fiub":
-        raise TypeError(
-            f"Distances need numeric rows; the model sees dtype {X.dtype}. "
-            "Encode non-numeric columns first (e.g. put a OneHotEncoder in a Pipeline)."
-        )
-    if X.dtype.kind != "f":
-        X = X.astype(float)
-    if not np.isfinite(X).all():
-        raise ValueError(
-            "Greedy sampling measures distances between rows, and the rows the "
-            "model sees hold NaN or infinite values; impute them first, e.g. "
-            "estimator=make_pipeline(SimpleImputer(), your_regressor)."
-        )
-    return X
-
-
-def feature_scales(*blocks):
-    """Standard deviation of each feature over the rows of all ``blocks``.
-
-    Computed in chunks (Chan's pairwise update of mean and sum of squares),
-    so a large or sparse block is never copied or densified whole. Features
-    with no spread get scale 1.
-    """
-    count, mean, m2 = 0, None, None
-    for X in blocks:
-        n_rows = X.shape[0]
-        for rows in gen_batches(
-            n_rows, max(1024, _BLOCK_ENTRIES // max(X.shape[1], 1))
-        ):
-            chunk = X[rows]
-            k = chunk.shape[0]
-            if sp.issparse(chunk):
-                c_mean = np.asarray(chunk.mean(axis=0), dtype=float).ravel()
-                c_sq = np.asarray(
-                    chunk.multiply(chunk).mean(axis=0), dtype=float
-                ).ravel()
-                c_m2 = np.maximum(c_sq - c_mean**2, 0.0) * k
-            else:
-                chunk = np.asarray(chunk, dtype=float)
-                c_mean = chunk.mean(axis=0)
-                c_m2 = ((chunk - c_mean) ** 2).sum(axis=0)
-            if mean is None:
-                count, mean, m2 = k, c_mean, c_m2
-                continue
-            total = count + k
-            delta = c_mean - mean
-            mean = mean + delta * (k / total)
-            m2 = m2 + c_m2 + delta**2 * (count * k / total)
-            count = total
-    scale = np.sqrt(m2 / max(count, 1))
-    return np.where(scale > 0, scale, 1.0)
-
-
-def scaled_rows(X, weights):
-    """Rows of ``X`` times per-feature ``weights``, as a dense float array."""
-    if sp.issparse(X):
-        return np.asarray(X.multiply(weights[None, :]).toarray(), dtype=float)
-    return np.asarray(X, dtype=float) * weights
-
-
-def sq_row_norms(X, weights):
-    """``||x * weights||^2`` of each row, in chunks."""
-    out = np.empty(X.shape[0])
-    w2 = weights**2
-    for rows in gen_batches(
-        X.shape[0], max(1024, _BLOCK_ENTRIES // max(X.shape[1], 1))
-    ):
-        chunk = X[rows]
-        if sp.issparse(chunk):
-            out[rows] = np.asarray(chunk.multiply(chunk) @ w2, dtype=float).ravel()
-        else:
-            chunk = np.asarray(chunk, dtype=float)
-            out[rows] = (chunk * chunk) @ w2
-    return out
-
-
-def sq_distances_to_row(X, sq_norms, z, weights):
-    """Squared scaled Euclidean distance of every row of ``X`` to one dense row ``z``.
-
-    One matrix-vector product over ``X`` (dense or sparse, no copy of ``X``)
-    and in-place vector updates. Values within rounding of 0 may be
-    slightly negative; callers clip once at the end.
-    """
-    zw2 = np.asarray(z, dtype=float) * weights**2
-    # Match a float32 pool's dtype so the product never copies the pool.
-    out = np.asarray(X @ zw2.astype(X.dtype, copy=False), dtype=float).ravel()
-    out *= -2.0
-    out += sq_norms
-    out += float(z @ zw2)
-    return out
-
-
-def min_sq_distances(X, Z, weights, pair_factor=None, chunk_rows=None):
-    """For each row of ``X``: min over rows ``m`` of ``Z`` of ``dist(x, z_m)^2 * w(x, m)``.
-
-    Blocks of rows of ``X`` and ``Z`` are combined so that no more than
-    about ``_BLOCK_ENTRIES`` distances exist at once; neither an
-    ``n_X x n_Z`` matrix nor a dense copy of ``X`` is ever built. Squared
-    distances, clipped at 0 once at the end (clipping commutes with the
-    minimum), save a square root per pair.
-
-    Parameters
-    ----------
-    X : ndarray or CSR matrix of shape (n, d)
-    Z : ndarray or CSR matrix of shape (m, d)
-    weights : ndarray of shape (d,)
-        Per-feature factors (1 / scale).
-    pair_factor : callable, default=None
-        ``pair_factor(rows, cols)`` returns a non-negative
-        (len(rows), len(cols)) array that multiplies the squared distances
-        before the minimum (iGS: the squared output differences).
-    """
-    n, m = X.shape[0], Z.shape[0]
-    out = np.full(n, np.inf)
-    if m == 0:
-        return out
-    z_block = min(m, 2048)
-    x_block = chunk_rows or max(256, _BLOCK_ENTRIES // max(z_block, X.shape[1], 1))
-    for cols in gen_batches(m, z_block):
-        Zs = scaled_rows(Z[cols], weights)
-        z_sq = np.einsum("ij,ij->i", Zs, Zs)
-        for rows in gen_batches(n, x_block):
-            Xs = scaled_rows(X[rows], weights)
-            sq = Xs @ Zs.T
-            sq *= -2.0
-            sq += np.einsum("ij,ij->i", Xs, Xs)[:, None]
-            sq += z_sq[None, :]
-            if pair_factor is not None:
-                sq *= pair_factor(rows, cols)
-            np.minimum(out[rows], sq.min(axis=1), out=out[rows])
-    return np.maximum(out, 0.0, out=out)
-
-
-def min_distances(X, Z, weights):
-    """For each row of ``X``: the distance to the nearest row of ``Z``."""
-    return np.sqrt(min_sq_distances(X, Z, weights))
-
-
-def min_abs_differences(values, targets):
-    """For each value: min over ``targets`` of ``|value - target|`` (sorted search)."""
-    targets = np.sort(np.asarray(targets, dtype=float))
-    right = np.searchsorted(targets, values).clip(0, targets.size - 1)
-    left = (right - 1).clip(0, targets.size - 1)
-    return np.minimum(np.abs(values - targets[right]), np.abs(values - targets[left]))
 
 
 def mean_prediction(learner, X):
@@ -184,21 +32,11 @@ def mean_prediction(learner, X):
     parts = []
     for s in chunk_slices(n, 1):
         chunk = take_rows(X, np.arange(s.start, s.stop))
-        if learner.committee is not None:
+        if learner.estimator_ is None:  # the committee predicts
             parts.append(member_predictions(learner, chunk).mean(axis=1))
         else:
             parts.append(np.asarray(learner.estimator_.predict(chunk), dtype=float))
     return np.concatenate(parts) if parts else np.empty(0)
-
-
-def _top_rows(values, k):
-    """Positions of the ``k`` largest ``values`` (any order), and the largest
-    value left out (-inf when nothing is left out)."""
-    n = values.shape[0]
-    if k >= n:
-        return np.arange(n), -np.inf
-    part = np.argpartition(values, n - k - 1)
-    return part[n - k :], values[part[n - k - 1]]
 
 
 def _sq_diff(a, b):
@@ -246,9 +84,10 @@ class GreedySampling(BaseStrategy):
     standard deviation over the labeled rows and the pool together, so no
     feature dominates by its unit alone.
 
-    The learner's ``batch_selection`` is not used: the greedy update is this
-    strategy's own batch rule. The scores returned alongside a query are the
-    distances before the first pick.
+    A batch strategy (``selects_batch = True``): the greedy update is its own
+    batch rule, so the learner's ``batch_selection`` must stay None. The
+    scores returned alongside a query are the distances before the first
+    pick.
 
     Parameters
     ----------
@@ -280,6 +119,8 @@ class GreedySampling(BaseStrategy):
         "standardize": ["boolean"],
     }
 
+    selects_batch = True
+
     def __init__(self, kind="igs", standardize=True):
         self.kind = kind
         self.standardize = standardize
@@ -288,13 +129,15 @@ class GreedySampling(BaseStrategy):
         self._validate_params()
         return 0
 
-    def _prepare(self, learner, X_pool):
+    def _prepare(self, learner, X_pool, X_model=None):
         """Model-space pool, weights, predictions and first minima."""
         self._validate_params()
         pool, labeled, weights, pred = None, None, None, None
         if self.kind in ("gsx", "igs"):
-            pool = as_model_matrix(learner._model_space(X_pool))
-            labeled = as_model_matrix(learner._model_space(learner.X_labeled_))
+            if X_model is None:
+                X_model = learner.model_space(X_pool)
+            pool = as_model_matrix(X_model)
+            labeled = as_model_matrix(learner.model_space(learner.X_labeled_))
             if self.standardize:
                 weights = 1.0 / feature_scales(labeled, pool)
             else:
@@ -334,7 +177,7 @@ class GreedySampling(BaseStrategy):
         """
         return _as_distance(self.kind, self._prepare(learner, X_pool)[3])
 
-    def query(self, learner, X_pool, n, batch_selection=None, random_state=None):
+    def select_batch(self, learner, X_pool, n, *, X_model=None, random_state=None):
         """Pick ``n`` rows greedily, updating the running minima after each pick.
 
         Parameters
@@ -344,8 +187,8 @@ class GreedySampling(BaseStrategy):
         X_pool : array-like of shape (n_pool, n_features)
         n : int
             Batch size.
-        batch_selection : object, default=None
-            Ignored: the greedy update is this strategy's batch rule.
+        X_model : array-like of shape (n_pool, n_model_features), default=None
+            ``learner.model_space(X_pool)``, when the caller has it already.
         random_state : None
             Unused; ties go to the lowest position.
 
@@ -356,7 +199,7 @@ class GreedySampling(BaseStrategy):
         scores : ndarray of shape (n_pool,)
             Distances before the first pick.
         """
-        pool, weights, pred, current = self._prepare(learner, X_pool)
+        pool, weights, pred, current = self._prepare(learner, X_pool, X_model)
         scores = _as_distance(self.kind, current.copy())
         n_pool = current.shape[0]
         positions = np.empty(n, dtype=np.intp)
@@ -383,7 +226,7 @@ class GreedySampling(BaseStrategy):
                 continue
             while True:
                 if shortlist is None:
-                    shortlist, outside = _top_rows(current, size)
+                    shortlist, outside = largest(current, size)
                 best = self._best_in(
                     shortlist, current, upto, positions, j, pool, weights, pred
                 )
@@ -433,7 +276,7 @@ class GreedySampling(BaseStrategy):
         """
         block = min(rows.size, _FIRST_BLOCK)
         while True:
-            top, threshold = _top_rows(current[rows], block)
+            top, threshold = largest(current[rows], block)
             top = rows[top]
             stale = top[upto[top] < j]
             if stale.size:
@@ -447,27 +290,21 @@ class GreedySampling(BaseStrategy):
     def _catch_up(self, rows, current, upto, positions, j, pool, weights, pred):
         """Update the running minima of ``rows`` with the members they miss."""
         picks = positions[upto[rows].min() : j]
-        per_block = max(
-            1,
-            _BLOCK_ENTRIES // max(picks.size, pool.shape[1] if pool is not None else 1),
-        )
+        width = pool.shape[1] if pool is not None else 1
+        per_block = max(1, _geometry.BLOCK_ENTRIES // max(picks.size, width))
         for part in gen_batches(rows.size, per_block):
             sub = rows[part]
             if self.kind == "gsy":
-                values = np.abs(np.subtract.outer(pred[sub], pred[picks])).min(axis=1)
+                values = min_abs_differences(pred[sub], pred[picks])
             else:
-                A = scaled_rows(pool[sub], weights)
-                P = scaled_rows(pool[picks], weights)
-                sq = A @ P.T
-                sq *= -2.0
-                sq += np.einsum("ij,ij->i", A, A)[:, None]
-                sq += np.einsum("ij,ij->i", P, P)[None, :]
+                factor = None
                 if self.kind == "igs":
-                    sq *= _sq_diff(pred[sub], pred[picks])
-                values = sq.min(axis=1)
+                    def factor(r, c, sub=sub):
+                        return _sq_diff(pred[sub][r], pred[picks][c])
+                values = min_sq_distances(
+                    pool[sub], pool[picks], weights, pair_factor=factor
+                )
             np.minimum(current[sub], values, out=values)
             current[sub] = values
         upto[rows] = j
 
-    def _score_chunk(self, learner, X_chunk):  # pragma: no cover - score is overridden
-        raise NotImplementedError

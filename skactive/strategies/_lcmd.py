@@ -8,6 +8,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _num_samples
 
+from .._geometry import lcmd, nearest_centres
 from .._members import (
     chunk_slices,
     final_step,
@@ -18,8 +19,6 @@ from .._members import (
 from .._rows import take_rows
 from ._base import BaseStrategy
 
-# Rows per block when distances to many centres are computed at once.
-_BLOCK_BYTES = 32 * 2**20
 # Model-agnostic importances: pool rows used, and the widest input they serve.
 _SENSITIVITY_ROWS = 512
 _SENSITIVITY_MAX_FEATURES = 256
@@ -50,6 +49,9 @@ class LCMDSampling(BaseStrategy):
     from that centre. Large clusters are dense, poorly covered regions, so the
     rule trades informativeness (distance) against representativeness
     (cluster mass) and diversity (each pick becomes a centre).
+
+    A batch strategy (``selects_batch = True``): LCMD is its own batch rule,
+    so the learner's ``batch_selection`` must stay None.
 
     Cost: one ``predict`` per member over the pool and the labeled rows, then
     :math:`O((N + L) \cdot D)` per pick for a pool of :math:`N` rows, :math:`L`
@@ -123,6 +125,8 @@ class LCMDSampling(BaseStrategy):
         "n_members": [Interval(Integral, 2, None, closed="left")],
     }
 
+    selects_batch = True
+
     def __init__(
         self,
         committee_weight=1.0,
@@ -162,10 +166,10 @@ class LCMDSampling(BaseStrategy):
             Higher means farther from what is labeled.
         """
         F_pool, F_train = self.embed(learner, X_pool, random_state, reference="labeled")
-        dist, _ = _nearest_centres(F_pool, F_train)
+        dist, _ = nearest_centres(F_pool, F_train)
         return dist.astype(float)
 
-    def query(self, learner, X_pool, n, batch_selection, random_state=None):
+    def select_batch(self, learner, X_pool, n, *, X_model=None, random_state=None):
         """LCMD batch of ``n`` pool positions, in the order picked.
 
         Parameters
@@ -175,8 +179,8 @@ class LCMDSampling(BaseStrategy):
         X_pool : array-like of shape (n_pool, n_features)
         n : int
             Batch size, at most the pool size.
-        batch_selection : batch-rule object
-            Not used: the batch rule is part of the method.
+        X_model : array-like of shape (n_pool, n_model_features), default=None
+            ``learner.model_space(X_pool)``, when the caller has it already.
         random_state : RandomState instance, default=None
             Draws the projection of a large committee and the rows of the
             model-agnostic importances.
@@ -187,13 +191,10 @@ class LCMDSampling(BaseStrategy):
         scores : ndarray of shape (n_pool,)
             Squared distance of each row to its nearest labeled row.
         """
-        raw = self._raw_blocks(learner, X_pool, random_state)
+        raw = self._raw_blocks(learner, X_pool, random_state, X_model=X_model)
         positions, _ = lcmd_select(*_finish(raw, "pool"), n)
-        scores, _ = _nearest_centres(*_finish(raw, "labeled"))
+        scores, _ = nearest_centres(*_finish(raw, "labeled"))
         return positions, scores.astype(float)
-
-    def _score_chunk(self, learner, X_chunk):  # pragma: no cover - score is overridden
-        raise NotImplementedError
 
     # ------------------------------------------------------------- features
 
@@ -221,7 +222,7 @@ class LCMDSampling(BaseStrategy):
         raw = self._raw_blocks(learner, X_pool, random_state, reference)
         return _finish(raw, reference)
 
-    def _raw_blocks(self, learner, X_pool, random_state, reference="pool"):
+    def _raw_blocks(self, learner, X_pool, random_state, reference="pool", X_model=None):
         """Unscaled blocks: (pool rows, labeled rows, weight, is_input) each."""
         self._validate_params()
         rng = check_random_state(random_state)
@@ -234,7 +235,7 @@ class LCMDSampling(BaseStrategy):
             blocks.append((Cp, Ct, self.committee_weight, None))
         if self.input_weight > 0 and self.input_features > 0:
             Zp, Zt, factor = _input_block(
-                learner, X_pool, X_train, self.input_features, rng, reference
+                learner, X_pool, X_train, self.input_features, rng, reference, X_model
             )
             if Zp.shape[1]:
                 blocks.append((Zp, Zt, self.input_weight, factor))
@@ -337,9 +338,10 @@ def _sensitivity(model, M_pool, rng):
     return out
 
 
-def _input_block(learner, X_pool, X_train, n_keep, rng, reference="pool"):
+def _input_block(learner, X_pool, X_train, n_keep, rng, reference="pool", X_model=None):
     """Most important model-space inputs, and sqrt(importance) of each."""
-    Mp, Mt = learner._model_space(X_pool), learner._model_space(X_train)
+    Mp = learner.model_space(X_pool) if X_model is None else X_model
+    Mt = learner.model_space(X_train)
     imp = _importances(learner, Mt if reference == "labeled" else Mp, rng)
     keep = np.argsort(-imp, kind="stable")[: min(n_keep, imp.shape[0])]
     keep = keep[imp[keep] > 0]
@@ -392,39 +394,6 @@ def _scale_pair(A, B, weight, labeled_only=False):
 # ------------------------------------------------------------------ LCMD
 
 
-def _sq_dist_to(F, sq_norms, centre):
-    """Squared distances of every row of ``F`` to one ``centre``."""
-    d = sq_norms - 2.0 * (F @ centre) + float(centre @ centre)
-    return np.maximum(d, 0.0, out=d)
-
-
-def _nearest_centres(F, C):
-    """Squared distance of each row of ``F`` to its nearest row of ``C``, and which.
-
-    Computed in blocks of centres, so no (rows x centres) matrix is kept.
-    """
-    n = F.shape[0]
-    best = np.full(n, np.inf, dtype=np.float32)
-    owner = np.full(n, -1, dtype=np.intp)
-    if C.shape[0] == 0:
-        return best, owner
-    sq_norms = np.einsum("ij,ij->i", F, F)
-    c_norms = np.einsum("ij,ij->i", C, C)
-    step = max(1, _BLOCK_BYTES // (4 * max(n, 1)))
-    for start in range(0, C.shape[0], step):
-        block = slice(start, start + step)
-        # The row's own norm does not change which centre is nearest: add it last.
-        d = F @ C[block].T
-        d *= -2.0
-        d += c_norms[block][None, :]
-        arg = np.argmin(d, axis=1)
-        val = np.maximum(d[np.arange(n), arg] + sq_norms, 0.0)
-        better = val < best
-        best[better] = val[better]
-        owner[better] = arg[better] + start
-    return best, owner
-
-
 def lcmd_select(F_pool, F_train, n):
     """Greedy LCMD: ``n`` pool positions in the order picked.
 
@@ -444,31 +413,5 @@ def lcmd_select(F_pool, F_train, n):
     """
     F_pool = np.ascontiguousarray(F_pool, dtype=np.float32)
     F_train = np.ascontiguousarray(F_train, dtype=np.float32)
-    n_pool, n_train = F_pool.shape[0], F_train.shape[0]
-    dist, owner = _nearest_centres(F_pool, F_train)
-    scores = dist.copy()
-    sq_norms = np.einsum("ij,ij->i", F_pool, F_pool)
-    chosen = np.zeros(n_pool, dtype=bool)
-    positions = np.empty(n, dtype=np.intp)
-    for k in range(n):
-        if n_train + k == 0:
-            # No centre yet: start at the row farthest from the pool's mean.
-            pick = int(np.argmax(sq_norms - 2.0 * F_pool @ F_pool.mean(axis=0)))
-        else:
-            # Picked rows keep distance 0, so they add no mass and never win.
-            mass = np.bincount(owner, weights=dist, minlength=n_train + n)
-            if mass.max() <= 0:
-                # Every row coincides with a centre: take the first left.
-                pick = int(np.flatnonzero(~chosen)[0])
-            else:
-                cluster = int(np.argmax(mass))
-                pick = int(np.argmax(np.where(owner == cluster, dist, -1.0)))
-        positions[k] = pick
-        chosen[pick] = True
-        d = _sq_dist_to(F_pool, sq_norms, F_pool[pick])
-        closer = d < dist
-        dist[closer] = d[closer]
-        owner[closer] = n_train + k
-        dist[pick] = 0.0
-        owner[pick] = n_train + k
-    return positions, scores
+    scores, _ = nearest_centres(F_pool, F_train)
+    return lcmd(F_pool, F_train, n), scores

@@ -26,6 +26,3 @@ class RandomSampling(BaseStrategy):
     def score(self, learner, X_pool, random_state=None):
         rng = check_random_state(random_state)
         return rng.uniform(size=_num_samples(X_pool))
-
-    def _score_chunk(self, learner, X_chunk):  # pragma: no cover - score is overridden
-        raise NotImplementedError

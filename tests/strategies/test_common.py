@@ -7,17 +7,21 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.linear_model import BayesianRidge, LinearRegression, Ridge
 from sklearn.tree import DecisionTreeRegressor
 
 from skactive import ActiveLearningRegressor
-from skactive.strategies import (
-    GreedySampling,
-    LCMDSampling,
-    RandomSampling,
-    TopSelection,
+from skactive.strategies import GreedySampling, RandomSampling, TopSelection
+from skactive.strategies._registry import (
+    BATCH_SELECTIONS,
+    STRATEGIES,
+    strategy_kinds,
 )
-from skactive.strategies._registry import BATCH_SELECTIONS, STRATEGIES
+
+# The one declaration: score strategies take every batch rule (None: their
+# own default), batch strategies none.
+SCORE = sorted(n for n, kind in strategy_kinds().items() if kind == "score")
+BATCH = sorted(n for n, kind in strategy_kinds().items() if kind == "batch")
 
 MODELS = {
     "forest": lambda: {"estimator": RandomForestRegressor(n_estimators=6)},
@@ -32,9 +36,9 @@ CASES = [
     (strategy, model, batch)
     for strategy in sorted(STRATEGIES)
     for model in MODELS
-    for batch in sorted(BATCH_SELECTIONS)
+    for batch in ([None, *sorted(BATCH_SELECTIONS)] if strategy in SCORE else [None])
     # one batch rule is enough for the model variants
-    if model in ("forest", "ridge") or batch == "top"
+    if model in ("forest", "ridge") or batch is None
 ]
 
 
@@ -54,19 +58,15 @@ def pool():
 
 
 def ordered_by_score(learner):
-    """Whether positions come out sorted by their scores."""
-    return isinstance(learner.batch_selection_, TopSelection) and not isinstance(
-        learner.strategy_, (GreedySampling, LCMDSampling)
-    )
+    """Whether positions come out sorted by their scores (top-n of a score)."""
+    return isinstance(learner.batch_selection_, TopSelection)
 
 
 def starts_with_best(learner):
-    """Whether the first position is the top-scored row.
-
-    LCMD starts from the largest cluster around the labeled centres, whose
-    farthest row need not have the highest per-row score.
-    """
-    return not isinstance(learner.strategy_, LCMDSampling)
+    """Whether the first position is the top-scored row: top-n, and greedy
+    sampling (its first pick is the farthest row). LCMD and the diverse rule
+    start from the largest cluster, whose farthest row need not score best."""
+    return ordered_by_score(learner) or isinstance(learner.strategy_, GreedySampling)
 
 
 @pytest.mark.parametrize("strategy, model, batch", CASES)
@@ -156,3 +156,103 @@ def test_random_differs_between_seeds(pool):
     a = make_learner(RandomSampling(), "ridge", "top", 0).fit(X, y).query(X_pool, n=5)
     b = make_learner(RandomSampling(), "ridge", "top", 1).fit(X, y).query(X_pool, n=5)
     assert not np.array_equal(a, b)
+
+
+def test_registry_answers_from_the_declaration():
+    kinds = strategy_kinds()
+    assert set(kinds) == set(STRATEGIES)
+    for name, kind in kinds.items():
+        assert STRATEGIES[name]().selects_batch == (kind == "batch")
+    assert {"lcmd", "gsx", "gsy", "igs"} <= set(BATCH)
+    assert {"random", "uncertainty", "qbc", "emcm"} <= set(SCORE)
+
+
+@pytest.mark.parametrize("name", BATCH)
+@pytest.mark.parametrize("rule", [*sorted(BATCH_SELECTIONS), TopSelection()])
+def test_batch_strategy_rejects_a_batch_rule_at_fit(pool, name, rule):
+    X, y, *_ = pool
+    alr = ActiveLearningRegressor(Ridge(), strategy=name, batch_selection=rule)
+    with pytest.raises(ValueError, match="chooses its whole batch jointly"):
+        alr.fit(X, y)
+    assert not hasattr(alr, "strategy_")
+
+
+@pytest.mark.parametrize("name", SCORE)
+def test_score_strategy_default_rule_is_declared(pool, name):
+    X, y, *_ = pool
+    alr = ActiveLearningRegressor(Ridge(), strategy=name).fit(X, y)
+    default = STRATEGIES[name]().default_batch_selection
+    assert type(alr.batch_selection_) is BATCH_SELECTIONS[default]
+    if default == "diverse":  # the score weighs rows on the scale of a spread
+        expected = 0.5 if name == "qbc" else 1.0
+        assert alr.batch_selection_.score_power == expected
+
+
+def duplicate_drowned_pool():
+    """150 distinct rows, plus the two rows a model finds most uncertain
+    repeated 60 times each (the issue's case)."""
+    X, y = make_friedman1(n_samples=200, noise=0.5, random_state=3)
+    return X[:40], y[:40], X[40:190]
+
+
+@pytest.mark.parametrize(
+    "name, rule",
+    [(name, "diverse") for name in SCORE]
+    # and the default rule, wherever it is the diverse one
+    + [(name, None) for name in SCORE
+       if STRATEGIES[name]().default_batch_selection == "diverse"],
+)
+@pytest.mark.parametrize(
+    "estimator",
+    [BayesianRidge(), RandomForestRegressor(n_estimators=30, random_state=0)],
+    ids=["bayesian-ridge", "forest"],
+)
+def test_diverse_rule_never_buys_a_row_twice(name, rule, estimator):
+    X, y, distinct = duplicate_drowned_pool()
+    alr = ActiveLearningRegressor(
+        estimator, strategy=name, batch_selection=rule, random_state=0
+    ).fit(X, y)
+    _, std = alr.predict(distinct, return_std=True)
+    hot = np.argsort(-std)[:2]
+    X_pool = np.vstack([distinct, np.repeat(distinct[hot], 60, axis=0)])
+    positions = alr.query(X_pool, n=10)
+    assert len(np.unique(X_pool[positions], axis=0)) == 10
+    # and the duplicates are not simply avoided: the uncertain rows are worth one label
+    if name != "random":
+        rows = {tuple(r) for r in X_pool[positions]}
+        assert rows & {tuple(r) for r in distinct[hot]}
+
+
+def test_failed_refit_leaves_predictions_unchanged(pool):
+    X, y, X_pool, _ = pool
+    for params in ({}, {"committee": 3}):
+        alr = ActiveLearningRegressor(
+            DecisionTreeRegressor(random_state=0), random_state=0, **params
+        ).fit(X, y)
+        expected = alr.predict(X_pool, return_std=True)
+        positions = alr.query(X_pool, n=4)
+        alr.set_params(committee=0)
+        with pytest.raises(ValueError):
+            alr.fit(X, y)
+        got = alr.predict(X_pool, return_std=True)
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+        np.testing.assert_array_equal(alr.query(X_pool, n=4), positions)
+        assert alr.score(X_pool, alr.predict(X_pool)) == 1.0
+
+
+def test_qbc_diverse_weighs_rows_by_the_committee_spread(pool):
+    # On a forest, QBC's score is the variance of the trees, uncertainty's
+    # their standard deviation: the diverse rule weighs both by the spread.
+    X, y, X_pool, _ = pool
+    batches = [
+        ActiveLearningRegressor(
+            RandomForestRegressor(n_estimators=10, random_state=0),
+            strategy=name,
+            random_state=0,
+        )
+        .fit(X, y)
+        .query(X_pool, n=8)
+        for name in ("qbc", "uncertainty")
+    ]
+    np.testing.assert_array_equal(batches[0], batches[1])

@@ -11,6 +11,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearningRegressor
+from skactive import _geometry
 from skactive.strategies import GreedySampling, _greedy
 
 
@@ -74,47 +75,10 @@ def test_small_blocks_give_the_same_answer(data, kind, monkeypatch):
     X, y, X_pool = data
     alr = ActiveLearningRegressor(Ridge(), strategy=kind).fit(X, y)
     expected = alr.query(X_pool, n=10, return_scores=True)
-    monkeypatch.setattr(_greedy, "_BLOCK_ENTRIES", 64)
+    monkeypatch.setattr(_geometry, "BLOCK_ENTRIES", 64)
     got = alr.query(X_pool, n=10, return_scores=True)
     np.testing.assert_array_equal(got[0], expected[0])
     np.testing.assert_allclose(got[1], expected[1])
-
-
-def test_min_distances_never_builds_full_matrix(monkeypatch):
-    rng = np.random.RandomState(0)
-    X, Z = rng.normal(size=(3000, 4)), rng.normal(size=(500, 4))
-    biggest = []
-    real = _greedy.scaled_rows
-
-    def spy(block, weights):
-        out = real(block, weights)
-        biggest.append(out.shape[0])
-        return out
-
-    monkeypatch.setattr(_greedy, "_BLOCK_ENTRIES", 20_000)
-    monkeypatch.setattr(_greedy, "scaled_rows", spy)
-    got = _greedy.min_distances(X, Z, np.ones(4))
-    brute = np.sqrt(((X[:, None, :] - Z[None, :, :]) ** 2).sum(-1)).min(axis=1)
-    np.testing.assert_allclose(got, brute, atol=1e-9)
-    assert max(biggest) < 3000  # pool rows come in blocks
-
-
-def test_feature_scales_match_numpy_in_chunks(monkeypatch):
-    rng = np.random.RandomState(0)
-    A, B = rng.normal(5, 3, size=(2500, 3)), rng.normal(-2, 1, size=(700, 3))
-    monkeypatch.setattr(_greedy, "_BLOCK_ENTRIES", 1000)
-    expected = np.vstack([A, B]).std(axis=0)
-    np.testing.assert_allclose(_greedy.feature_scales(A, B), expected)
-    np.testing.assert_allclose(
-        _greedy.feature_scales(sp.csr_matrix(A), sp.csr_matrix(B)), expected
-    )
-
-
-def test_min_abs_differences_matches_brute_force():
-    rng = np.random.RandomState(0)
-    values, targets = rng.normal(size=200), rng.normal(size=13)
-    brute = np.abs(values[:, None] - targets[None, :]).min(axis=1)
-    np.testing.assert_allclose(_greedy.min_abs_differences(values, targets), brute)
 
 
 def test_pipeline_distances_in_model_space(data):
@@ -156,16 +120,17 @@ def test_kind_is_tunable_and_validated(data):
         )
 
 
-def test_deterministic_and_ignores_batch_rule(data):
+def test_deterministic_and_rejects_a_batch_rule(data):
     X, y, X_pool = data
     results = [
-        ActiveLearningRegressor(Ridge(), strategy="igs", batch_selection=bs)
-        .fit(X, y)
-        .query(X_pool, n=8)
-        for bs in ("top", "diverse", "top")
+        ActiveLearningRegressor(Ridge(), strategy="igs").fit(X, y).query(X_pool, n=8)
+        for _ in range(2)
     ]
     np.testing.assert_array_equal(results[0], results[1])
-    np.testing.assert_array_equal(results[0], results[2])
+    for rule in ("top", "diverse"):
+        alr = ActiveLearningRegressor(Ridge(), strategy="igs", batch_selection=rule)
+        with pytest.raises(ValueError, match="batch_selection='%s'" % rule):
+            alr.fit(X, y)
 
 
 def test_float32_pool_gives_the_same_batch(data):

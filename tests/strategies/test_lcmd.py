@@ -64,17 +64,6 @@ def test_lcmd_select_whole_pool_and_duplicates():
     assert positions[0] == 4
 
 
-def test_nearest_centres_in_blocks_equal_one_block(monkeypatch):
-    rng = np.random.RandomState(0)
-    F, C = rng.standard_normal((500, 4)), rng.standard_normal((37, 4))
-    F, C = F.astype(np.float32), C.astype(np.float32)
-    whole = _lcmd._nearest_centres(F, C)
-    monkeypatch.setattr(_lcmd, "_BLOCK_BYTES", 4 * 500 * 3)  # 3 centres a block
-    blocked = _lcmd._nearest_centres(F, C)
-    np.testing.assert_array_equal(whole[1], blocked[1])
-    np.testing.assert_allclose(whole[0], blocked[0], rtol=1e-6)
-
-
 def test_committee_block_is_centred_member_predictions(split):
     X, y, X_pool, *_ = split
     alr = ActiveLearningRegressor(
@@ -267,7 +256,7 @@ def test_sparse_model_space_from_a_pipeline():
     alr = ActiveLearningRegressor(
         make_pipeline(encode, Ridge()), strategy="lcmd", random_state=0
     ).fit(frame.iloc[:30], y[:30])
-    assert hasattr(alr._model_space(frame.iloc[30:]), "tocsr")  # sparse rows
+    assert hasattr(alr.model_space(frame.iloc[30:]), "tocsr")  # sparse rows
     positions = alr.query(frame.iloc[30:], n=12)
     assert len(set(positions.tolist())) == 12 and positions.max() < 90
 
