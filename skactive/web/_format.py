@@ -5,6 +5,7 @@ import re
 import numbers
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["code_like", "format_about", "format_cell", "format_guess", "format_number", "parse_answer"]
 
@@ -64,7 +65,7 @@ def format_cell(value, *, grouped=True):
     if isinstance(value, (numbers.Number, np.number, np.bool_)):
         return format_number(value)
     try:
-        if value != value:  # NaN, pandas NA and NaT
+        if pd.isna(value) is True:  # NaN, pandas NA and NaT
             return MISSING
     except (TypeError, ValueError):
         pass
@@ -107,7 +108,7 @@ def format_guess(mean, std):
     if mean is None or not np.isfinite(mean):
         return "", ""
     if std is None or not np.isfinite(std) or std <= 0:
-        return f"about {format_number(mean, digits=4)}", ""
+        return f"about {format_about(mean, digits=4)}", ""
     step = _step(std)
     low, high = mean - std, mean + std
     return (
