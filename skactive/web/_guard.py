@@ -95,11 +95,13 @@ class Guard:
             host = (request.headers.get("host") or "").rsplit(":", 1)[0]
             if host.lower() not in LOOPBACK_NAMES:
                 return _refuse(request, 403, "Unknown host; open the printed link."), False
-        given = request.cookies.get(self.cookie)
-        from_query = False
-        if given is None and request.method == "GET" and request.url.path == "/":
+        # The link's token wins over an older cookie (a restarted server).
+        given = None
+        if request.method == "GET" and request.url.path == "/":
             given = request.query_params.get("token")
-            from_query = given is not None
+        from_query = given is not None
+        if given is None:
+            given = request.cookies.get(self.cookie)
         if given is None:
             return _refuse(
                 request,

@@ -228,6 +228,10 @@
   async function heartbeat() {
     if (!state.started) return;
     const { status, data } = await post("/api/heartbeat", {});
+    if (status === 401 || status === 403 || status === 0) {
+      say(data.error || "The server refused this page.", "error");
+      return;
+    }
     if (status !== 200) return;
     renderProgress(data.progress);
     if (!data.held && state.row && !state.busy) {
