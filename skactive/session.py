@@ -1,30 +1,15 @@
 """A person as the oracle: a labeling session that lives in an SQLite file.
 
-Storage choices
----------------
-* One SQLite file (Python's own ``sqlite3``), one transaction per answer:
-  when :meth:`LabelingSession.answer` returns, the answer is on disk. A
-  crash, a killed process or a full disk loses at most the answer being
-  given.
-* The default rollback journal (``journal_mode=DELETE``) with
-  ``synchronous=FULL``, not WAL: answers come at the pace of a person, so
-  WAL's speed buys nothing, while WAL keeps committed answers in a separate
-  ``-wal`` file until a checkpoint; a user who copies or mails the session
-  file alone would lose them. With the rollback journal the ``.db`` file
-  holds every committed answer by itself.
-* The file identifies itself (``PRAGMA application_id``, ``user_version``
-  and a ``meta`` table): a file that is not a skactive session, or is
-  corrupt, is refused with a clear message and never written to. It is
-  first opened read-only for these checks.
-* The pool is checked by a fingerprint (a SHA-256 of its shape, column
-  names, dtypes and values), so answers are never attached to the wrong
-  rows.
+Every answer is stored, in its own transaction, with the identity of its row
+(a digest of the row's feature values, or a key the user names), so an
+edited pool re-attaches each answer to its row or is refused. The file
+itself (format, lock, upgrades) is handled by ``skactive._store``; what
+makes two rows "the same" is defined in ``skactive._row_identity``.
 """
 
 import datetime
-import hashlib
 import os
-import sqlite3
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -34,82 +19,32 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from ._row_identity import column_names, describe_row, pool_fingerprint, row_identities
 from ._rows import concat_rows, take_rows
+from ._store import (
+    FORMAT_VERSION,
+    SessionStore,
+    Transaction,
+    decode_columns,
+    encode_columns,
+    is_teachable_value,
+    write_new_file,
+)
 from .stopping import first_reason, start_criteria
 
-__all__ = ["LabelingSession", "pool_fingerprint"]
+__all__ = ["ImplausibleAnswerError", "LabelingSession", "pool_fingerprint"]
 
-# "skAL" in ASCII: identifies the file as a skactive labeling session.
-APPLICATION_ID = 0x736B414C
-FORMAT_VERSION = 1
-_SQLITE_HEADER = b"SQLite format 3\x00"
+# Kept for code that imported it from here.
+_transaction = Transaction
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE answers (
-    position INTEGER PRIMARY KEY, value REAL NOT NULL, answered_at TEXT NOT NULL);
-CREATE TABLE skips (position INTEGER PRIMARY KEY, skipped_at TEXT NOT NULL);
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
-    position INTEGER NOT NULL, value REAL, at TEXT NOT NULL);
-"""
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+# An answer further than this many label ranges outside the labels so far
+# needs confirm=True; checked once there are this many labels.
+_PLAUSIBLE_RANGES, _PLAUSIBLE_MIN_LABELS = 5, 5
 
 
-def pool_fingerprint(X_pool):
-    """SHA-256 of a pool's shape, column names, dtypes and values.
-
-    Parameters
-    ----------
-    X_pool : array-like, DataFrame or sparse matrix of shape (n_pool, n_features)
-
-    Returns
-    -------
-    fingerprint : str
-        Hex digest; equal pools (same rows in the same order) give equal
-        fingerprints. The index of a DataFrame is ignored: rows are
-        identified by their position.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skactive.session import pool_fingerprint
-    >>> X = np.arange(6.0).reshape(3, 2)
-    >>> pool_fingerprint(X) == pool_fingerprint(X.copy())
-    True
-    >>> pool_fingerprint(X) == pool_fingerprint(X[::-1])
-    False
-    """
-    digest = hashlib.sha256()
-
-    def add(*parts):
-        for part in parts:
-            data = part if isinstance(part, bytes) else str(part).encode()
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
-
-    if isinstance(X_pool, pd.DataFrame):
-        add("frame", X_pool.shape, list(map(str, X_pool.columns)))
-        add([str(dtype) for dtype in X_pool.dtypes])
-        for _, column in X_pool.items():
-            hashed = pd.util.hash_pandas_object(column, index=False)
-            add(hashed.to_numpy().tobytes())
-    elif sp.issparse(X_pool):
-        X = sp.csr_matrix(X_pool)
-        X.sort_indices()
-        add("sparse", X.shape, X.dtype)
-        add(X.indptr.tobytes(), X.indices.tobytes(), X.data.tobytes())
-    else:
-        X = np.asarray(X_pool)
-        add("array", X.shape, X.dtype)
-        if X.dtype == object:
-            frame = pd.DataFrame(X.reshape(X.shape[0], -1))
-            for _, column in frame.items():
-                add(
-                    pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes()
-                )
-        else:
-            add(np.ascontiguousarray(X).tobytes())
-    return digest.hexdigest()
+class ImplausibleAnswerError(ValueError):
+    """An answer far outside the labels so far: stored only with ``confirm=True``."""
 
 
 def _now():
@@ -121,25 +56,42 @@ class LabelingSession:
 
     Opens the session stored at ``path``, or starts one there. The session
     proposes pool rows to label (:meth:`propose`), records every answer the
-    moment it is given, in its own transaction (:meth:`answer`), and
-    remembers rows that cannot be labeled (:meth:`skip`). Reopened later
-    with the same pool, it has every answer and refits the learner from
-    them.
+    moment it is given, in its own transaction (:meth:`answer`), remembers
+    rows that cannot be labeled (:meth:`skip`), and lets any stored answer be
+    corrected (answer again) or withdrawn (:meth:`forget`). Reopened later,
+    it has every answer and refits the learner from them.
+
+    Each answer is stored with its row's identity, not its position: a
+    digest of the row's feature values, or the row's key (``id``). When the
+    pool changes between sittings (rows added, removed, reordered, numbers
+    re-saved as ``2.0`` for ``2``), every answer is re-attached to its row
+    wherever it now sits. The session refuses to open only when an answered
+    row is gone or its feature values changed (with a key: when its key is
+    gone). Feature values are compared as numbers where they read as numbers
+    (``2`` = ``2.0`` = ``" 2 "``), as stripped text otherwise, and missing
+    cells match missing cells; DataFrame columns are matched by name. Among
+    identical rows, the k-th (in pool order) is the k-th again.
+
+    Only one process at a time may open a session file; the lock is released
+    by :meth:`close` or when the process ends, however it ends.
 
     Parameters
     ----------
     learner : ActiveLearningRegressor
         The learner, fitted on your own labeled rows (not on pool rows), or
         unfitted if you have none. The session refits it in place from those
-        labels plus every stored answer, now and after each answer. On
-        resume, pass the learner fitted on the same own labels as before.
+        labels plus every stored answer, now and after each answer.
     X_pool : array-like, DataFrame or sparse matrix of shape (n_pool, n_features)
-        The rows a person may be asked about. Positions refer to its rows; it
-        must be the same rows, in the same order, every time the session is
-        opened.
+        The rows a person may be asked about. Positions refer to its rows.
     path : str or path-like
-        The session file. Created if missing; an existing file must be a
-        skactive session started with the same pool.
+        The session file. Created if missing (its folder must exist); an
+        existing file must be a skactive session. ``<path>.lock`` is created
+        next to it and holds the one-writer lock.
+    id : str or array-like of shape (n_pool,), default=None
+        The rows' keys, unique and not missing: a column name of ``X_pool``
+        (a DataFrame; the column stays among the features the learner sees),
+        or one key per row. None identifies rows by their feature values.
+        Pass the same kind of identity every time the session is opened.
     stopping : criterion or list of criteria, default=None
         From :mod:`skactive.stopping`; :meth:`check_stopping` says whether one
         fires.
@@ -152,8 +104,19 @@ class LabelingSession:
         The answers so far, indexed by position in ``X_pool``.
     skipped_ : ndarray of int
         Positions skipped.
-    fingerprint_ : str
-        The pool's fingerprint, as stored in the file.
+    annotators_ : pandas.Series
+        Who gave each answer (None when not said), indexed like ``answers_``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a skactive session (another kind of file, another
+        SQLite database, an empty, truncated or corrupt file), was written by
+        a newer version, or holds answers for rows no longer in ``X_pool``.
+        The file is left untouched.
+    OSError
+        If the session is in use by another process, or its folder is
+        missing or cannot be written.
 
     Notes
     -----
@@ -161,14 +124,9 @@ class LabelingSession:
     :meth:`~skactive.ActiveLearningRegressor.teach` does); per-row fit
     parameters (``sample_weight``) of the learner's own fit are not carried
     into these refits. Stopping criteria that compare rounds start afresh
-    when a session is reopened.
-
-    Raises
-    ------
-    ValueError
-        If ``path`` is not a skactive session (another kind of file, another
-        SQLite database, a corrupt file), was written by a newer version, or
-        was started with a different pool. The file is left untouched.
+    when a session is reopened. A session file of format 1 (skactive before
+    row identities) is upgraded in place when opened with the pool it was
+    started with.
 
     Examples
     --------
@@ -186,13 +144,13 @@ class LabelingSession:
     >>> session.close()
     >>> learner = ActiveLearningRegressor(
     ...     RandomForestRegressor(n_estimators=20, random_state=0)).fit(X[:10], y[:10])
-    >>> resumed = LabelingSession(learner, X[10:], path)
+    >>> resumed = LabelingSession(learner, X[::-1][:110], path)  # rows reordered
     >>> len(resumed.answers_), resumed.learner.n_labeled_
     (3, 13)
     >>> resumed.close()
     """
 
-    def __init__(self, learner, X_pool, path, *, stopping=None):
+    def __init__(self, learner, X_pool, path, *, id=None, stopping=None):
         if not hasattr(learner, "query") or not hasattr(learner, "fit"):
             raise TypeError(
                 "learner must be an ActiveLearningRegressor; got "
@@ -209,7 +167,8 @@ class LabelingSession:
         self.learner = learner
         self.X_pool = X_pool
         self.path = os.fspath(path)
-        self.fingerprint_ = pool_fingerprint(X_pool)
+        self.id = id
+        keys = _keys(X_pool, id, self.n_pool_)
         self._criteria = start_criteria(stopping)
         try:
             check_is_fitted(learner)
@@ -220,8 +179,12 @@ class LabelingSession:
         # a session with the same (since taught) learner does not count the
         # stored answers twice.
         learner.__dict__["_session_own_labels"] = (self._X_own, self._y_own)
-        self._connection = self._open()
+        self._connection = None
+        self._store = SessionStore(self.path).open()
         try:
+            self._connection = self._store.connection
+            self._attach(keys)
+            self._connection = self._store.connection
             if not self.answers_.empty:
                 self._refit()
         except BaseException:
@@ -230,77 +193,109 @@ class LabelingSession:
 
     # ---------------------------------------------------------------- file
 
-    def _open(self):
-        path = self.path
-        if os.path.isdir(path):
-            raise ValueError(
-                f"{path!r} is a directory; pass a file path for the session."
+    def _attach(self, keys):
+        """Create the file, or tie its stored answers to this pool's rows."""
+        store, path = self._store, self.path
+        columns = column_names(self.X_pool)
+        mode = "key" if keys is not None else "features"
+        meta = {
+            "identity": mode,
+            "key": str(self.id) if isinstance(self.id, str) else "",
+            "columns": encode_columns(columns),
+        }
+        if store.version == 0:
+            self._set_ids(row_identities(self.X_pool, keys=keys))
+            store.create(
+                {
+                    **meta,
+                    "application": "skactive labeling session",
+                    "n_pool": str(self.n_pool_),
+                    "created_at": _now(),
+                }
             )
-        exists = os.path.exists(path) and os.path.getsize(path) > 0
-        if exists:
-            _check_header(path)
-        connection = sqlite3.connect(path, isolation_level=None)
-        try:
-            if exists:
-                # SQLite rolls back what a killed process left unfinished.
-                self._check_contents(connection)
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA journal_mode=DELETE")
-            if not exists:
-                self._create(connection)
-        except BaseException:
-            connection.close()
-            raise
-        return connection
+            return
+        stored = store.read_meta()
+        if store.version == 1:
+            self._upgrade(stored, keys, meta)
+            return
+        if stored.get("identity") != mode:
+            how = {"key": "a key (id=...)", "features": "feature values (no id)"}
+            raise ValueError(
+                f"The session {path!r} identifies rows by "
+                f"{how.get(stored.get('identity'), stored.get('identity'))}; it was "
+                f"opened with {how[mode]}. Open it the way it was started."
+            )
+        use = None
+        if mode == "features":
+            use = decode_columns(stored.get("columns"))
+            if sorted(map(str, use)) != sorted(columns):
+                raise ValueError(
+                    f"X_pool has columns {columns}, but the session {path!r} was "
+                    f"started with columns {use}: its answers cannot be matched to "
+                    "rows. Pass a pool with the same columns, or a new path."
+                )
+            if not isinstance(self.X_pool, pd.DataFrame):
+                use = None
+        self._set_ids(row_identities(self.X_pool, columns=use, keys=keys))
+        self._check_attached()
 
-    def _check_contents(self, connection):
-        """Refuse a corrupt session or one of another pool; write nothing."""
-        path = self.path
-        try:
-            check = connection.execute("PRAGMA quick_check").fetchone()[0]
-            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.DatabaseError as exc:
+    def _upgrade(self, stored, keys, meta):
+        if stored.get("fingerprint") != pool_fingerprint(self.X_pool):
             raise ValueError(
-                f"{path!r} is corrupt or not a skactive labeling session ({exc}). "
-                "It was left untouched; restore it from a backup or pass a new path."
-            ) from exc
-        if check != "ok":
-            raise ValueError(
-                f"{path!r} is corrupt (SQLite integrity check: {check}). It was "
-                "left untouched; restore it from a backup."
+                f"The session {self.path!r} was written by an older skactive "
+                "(format 1), which tied answers to row positions; it can be "
+                f"upgraded only with the pool it was started with (that pool had "
+                f"{stored.get('n_pool')} rows, this one has {self.n_pool_}, or its "
+                "values differ). Open it once with that pool (the CSV as it was, "
+                "without --id) to upgrade it. It was left untouched."
             )
-        if meta.get("fingerprint") != self.fingerprint_:
-            raise ValueError(
-                f"X_pool is not the pool the session {path!r} was started with "
-                f"(that pool had {meta.get('n_pool')} rows and fingerprint "
-                f"{str(meta.get('fingerprint'))[:12]}..., this one has "
-                f"{self.n_pool_} rows and {self.fingerprint_[:12]}...). Pass the "
-                "same rows in the same order, or a new path for a new session."
+        self._set_ids(row_identities(self.X_pool, keys=keys))
+        texts = _LazyRowTexts(self.X_pool)
+        withdrawn = self._store.upgrade_v1(
+            self._ids, texts, is_teachable_value, {**meta, "upgraded_at": _now()}
+        )
+        if withdrawn:
+            warnings.warn(
+                f"Upgrading {self.path!r} withdrew {len(withdrawn)} stored answer(s) "
+                "that no learner can be taught (non-finite, or beyond "
+                f"+/-{_FLOAT32_MAX:.3g}): positions and values {withdrawn[:10]}. They "
+                "are kept in the file's event log; answer those rows again.",
+                UserWarning,
+                stacklevel=3,
             )
 
-    def _create(self, connection):
-        with _transaction(connection, self.path):
-            connection.executescript(
-                "BEGIN IMMEDIATE;"
-                + _SCHEMA
-                + f"PRAGMA application_id={APPLICATION_ID};"
-                + f"PRAGMA user_version={FORMAT_VERSION};"
-            )
-            connection.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [
-                    ("application", "skactive labeling session"),
-                    ("fingerprint", self.fingerprint_),
-                    ("n_pool", str(self.n_pool_)),
-                    ("created_at", _now()),
-                ],
-            )
+    def _set_ids(self, ids):
+        self._ids = ids
+        self._position_of = {row_id: i for i, row_id in enumerate(ids)}
+
+    def _check_attached(self):
+        """Refuse (untouched) if an answered row is no longer in the pool."""
+        rows = self._db().execute(
+            "SELECT row_id, value, position, row_text FROM answers ORDER BY position"
+        )
+        gone = [row for row in rows.fetchall() if row[0] not in self._position_of]
+        if not gone:
+            return
+        listed = "; ".join(
+            f"answer {value:g} for the row {text or row_id} (then at position "
+            f"{position})"
+            for row_id, value, position, text in gone[:5]
+        )
+        more = f" and {len(gone) - 5} more" if len(gone) > 5 else ""
+        changed = "key is" if self.id is not None else "feature values are"
+        raise ValueError(
+            f"{len(gone)} answered row(s) of the session {self.path!r} are no "
+            f"longer in the pool (the row was removed, or its {changed} not the "
+            f"same): {listed}{more}. Put these rows back as they were, or pass a "
+            "new session path; the file was left untouched and keeps every answer."
+        )
 
     def close(self):
-        """Close the session file (every answer is already stored)."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Close the session file and release its lock (answers are stored)."""
+        self._connection = None
+        store = getattr(self, "_store", None)
+        if store is not None:
+            store.close()
 
     def __enter__(self):
         return self
@@ -315,25 +310,39 @@ class LabelingSession:
 
     # ------------------------------------------------------------- reading
 
+    def _stored(self, table, columns):
+        rows = self._db().execute(f"SELECT row_id, {columns} FROM {table}").fetchall()
+        found = [
+            (self._position_of[row[0]], *row[1:])
+            for row in rows
+            if row[0] in self._position_of
+        ]
+        return sorted(found)
+
     @property
     def answers_(self):
-        rows = (
-            self._db()
-            .execute("SELECT position, value FROM answers ORDER BY position")
-            .fetchall()
-        )
-        positions = [int(p) for p, _ in rows]
+        rows = self._stored("answers", "value")
         return pd.Series(
             [float(v) for _, v in rows],
-            index=pd.Index(positions, name="position", dtype="int64"),
+            index=pd.Index([p for p, _ in rows], name="position", dtype="int64"),
             name="answer",
             dtype=float,
         )
 
     @property
+    def annotators_(self):
+        rows = self._stored("answers", "annotator")
+        return pd.Series(
+            [a for _, a in rows],
+            index=pd.Index([p for p, _ in rows], name="position", dtype="int64"),
+            name="annotator",
+            dtype=object,
+        )
+
+    @property
     def skipped_(self):
-        rows = self._db().execute("SELECT position FROM skips ORDER BY position")
-        return np.array([int(p) for (p,) in rows.fetchall()], dtype=np.intp)
+        rows = self._stored("skips", "skipped_at")
+        return np.array([p for p, _ in rows], dtype=np.intp)
 
     def remaining(self):
         """Positions neither answered nor skipped, in pool order.
@@ -346,6 +355,69 @@ class LabelingSession:
         done[self.answers_.index.to_numpy(dtype=np.intp)] = True
         done[self.skipped_] = True
         return np.flatnonzero(~done)
+
+    def labeled_frame(self, target="answer"):
+        """The pool as a DataFrame with every stored answer in a ``target`` column.
+
+        Parameters
+        ----------
+        target : str, default="answer"
+            Name of the added column; it must not be a column of ``X_pool``.
+
+        Returns
+        -------
+        frame : DataFrame of shape (n_pool, n_features + 1)
+            ``X_pool``'s columns (``x0``, ``x1``... for an array) and index,
+            then ``target``: the answer, or NaN where none is stored.
+        """
+        X = self.X_pool
+        if isinstance(X, pd.DataFrame):
+            frame = X.copy()
+        elif sp.issparse(X):
+            frame = pd.DataFrame.sparse.from_spmatrix(X)
+            frame.columns = [f"x{j}" for j in range(X.shape[1])]
+        else:
+            X = np.asarray(X)
+            X = X.reshape(len(X), -1)
+            frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+        if target in frame.columns:
+            raise ValueError(
+                f"target={target!r} is already a column of X_pool; pass another name."
+            )
+        values = np.full(self.n_pool_, np.nan)
+        answers = self.answers_
+        values[answers.index.to_numpy(dtype=np.intp)] = answers.to_numpy()
+        frame[target] = values
+        return frame
+
+    def write_labeled(self, path, target="answer", *, overwrite=False):
+        """Write :meth:`labeled_frame` to a new CSV file.
+
+        Parameters
+        ----------
+        path : str or path-like
+        target : str, default="answer"
+        overwrite : bool, default=False
+            Replace an existing file; never the session file or its lock.
+
+        Returns
+        -------
+        path : str
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is False (it is left untouched).
+        """
+        text = self.labeled_frame(target).to_csv(index=False)
+        write_new_file(
+            path,
+            text,
+            overwrite=overwrite,
+            protected=[(self.path, "the session file"),
+                       (self._store.lock_path, "the session's lock file")],
+        )
+        return os.fspath(path)
 
     # ------------------------------------------------------------ labeling
 
@@ -379,19 +451,27 @@ class LabelingSession:
         local = self.learner.query(take_rows(self.X_pool, candidates), n=n)
         return candidates[local]
 
-    def answer(self, position, value):
+    def answer(self, position, value, *, annotator=None, confirm=False):
         """Store the answer for one row and teach the learner.
 
-        The answer is committed to the file, in its own transaction, before
-        this returns. Answering a row again corrects the earlier answer;
-        answering a skipped row un-skips it.
+        The value is checked, the learner is refit with it, and only then is
+        the answer committed to the file, in its own transaction, before this
+        returns. Answering a row again corrects the earlier answer; answering
+        a skipped row un-skips it.
 
         Parameters
         ----------
         position : int
             Position into ``X_pool``.
         value : float
-            The target; a finite number.
+            The target: a finite number within +/-3.4e38 (the float32 range
+            learners compute in).
+        annotator : str, default=None
+            Who answered; stored with the answer.
+        confirm : bool, default=False
+            Store a value far outside the labels so far (more than 5 label
+            ranges beyond them, once 5 labels are known), which is refused
+            otherwise as a likely typo.
 
         Returns
         -------
@@ -400,48 +480,73 @@ class LabelingSession:
         Raises
         ------
         ValueError
-            For a position outside the pool or a value that is not a finite
-            number; nothing is stored.
+            For a position outside the pool, a value that is not a finite
+            number or beyond the float32 range, or a learner that cannot be
+            fit with it; :class:`ImplausibleAnswerError` (a ValueError) for an
+            implausible value without ``confirm``. Nothing is stored and the
+            learner is unchanged.
         OSError
             If the file cannot be written (disk full, read-only); nothing is
             stored and the learner is unchanged.
         """
-        return self.answer_many([position], [value])
+        return self.answer_many([position], [value], annotator=annotator,
+                                confirm=confirm)
 
-    def answer_many(self, positions, values):
+    def answer_many(self, positions, values, *, annotator=None, confirm=False):
         """Store several answers in one transaction (all or none), then refit.
 
         Parameters
         ----------
         positions : sequence of int
         values : sequence of float
+        annotator : str, default=None
+        confirm : bool, default=False
+            See :meth:`answer`.
 
         Returns
         -------
         self : LabelingSession
         """
-        positions = [self._check_position(p) for p in positions]
-        if len(values) != len(positions):
-            raise ValueError(
-                f"Got {len(positions)} positions but {len(values)} values; pass one "
-                "value per position."
-            )
-        values = [_check_value(v, p) for p, v in zip(positions, values)]
-        if len(set(positions)) != len(positions):
-            raise ValueError("A position appears twice; give one answer per row.")
-        at = _now()
-        connection = self._db()
-        with _transaction(connection, self.path):
-            connection.execute("BEGIN IMMEDIATE")
-            _store_answers(connection, positions, values, at)
-        self._refit()
-        return self
+        return self.import_answers(positions, values, annotator=annotator,
+                                   confirm=confirm)
 
-    def skip(self, position):
+    def skip(self, position, *, annotator=None):
         """Mark a row as one that cannot be labeled: never proposed again.
 
         Skipping an answered row withdraws its answer (kept in the file's
-        event log).
+        event log); :meth:`forget` un-skips.
+
+        Parameters
+        ----------
+        position : int
+            Position into ``X_pool``.
+        annotator : str, default=None
+
+        Returns
+        -------
+        self : LabelingSession
+        """
+        return self.skip_many([position], annotator=annotator)
+
+    def skip_many(self, positions, *, annotator=None):
+        """Skip several rows in one transaction.
+
+        Parameters
+        ----------
+        positions : sequence of int
+        annotator : str, default=None
+
+        Returns
+        -------
+        self : LabelingSession
+        """
+        return self.import_answers([], [], skipped=positions, annotator=annotator)
+
+    def forget(self, position):
+        """Withdraw the stored answer or skip of one row (an undo).
+
+        The row can be proposed and answered again; the withdrawal is kept in
+        the file's event log.
 
         Parameters
         ----------
@@ -451,44 +556,30 @@ class LabelingSession:
         Returns
         -------
         self : LabelingSession
+
+        Raises
+        ------
+        ValueError
+            If nothing is stored for the row.
         """
-        return self.skip_many([position])
-
-    def skip_many(self, positions):
-        """Skip several rows in one transaction.
-
-        Parameters
-        ----------
-        positions : sequence of int
-
-        Returns
-        -------
-        self : LabelingSession
-        """
-        positions = [self._check_position(p) for p in positions]
-        at = _now()
+        position = self._check_position(position)
+        row_id = self._ids[position]
         connection = self._db()
-        withdrawn = False
-        with _transaction(connection, self.path):
-            connection.execute("BEGIN IMMEDIATE")
-            for position in positions:
-                cursor = connection.execute(
-                    "DELETE FROM answers WHERE position = ?", (position,)
-                )
-                withdrawn = withdrawn or cursor.rowcount > 0
-                connection.execute(
-                    "INSERT OR REPLACE INTO skips VALUES (?, ?)", (position, at)
-                )
-                connection.execute(
-                    "INSERT INTO events (kind, position, value, at) VALUES "
-                    "('skip', ?, NULL, ?)",
-                    (position, at),
-                )
-        if withdrawn:
-            self._refit()
+        found = connection.execute(
+            "SELECT (SELECT COUNT(*) FROM answers WHERE row_id = ?) + "
+            "(SELECT COUNT(*) FROM skips WHERE row_id = ?)",
+            (row_id, row_id),
+        ).fetchone()[0]
+        if not found:
+            raise ValueError(
+                f"Nothing is stored for position {position}: it was neither "
+                "answered nor skipped."
+            )
+        self._write([], [], [position], None)
         return self
 
-    def import_answers(self, positions, values, skipped=()):
+    def import_answers(self, positions, values, skipped=(), *, annotator=None,
+                       confirm=False):
         """Store answers and skips together, in one transaction, then refit.
 
         Everything is validated first; on any error nothing is stored.
@@ -498,6 +589,9 @@ class LabelingSession:
         positions : sequence of int
         values : sequence of float
         skipped : sequence of int, default=()
+        annotator : str, default=None
+        confirm : bool, default=False
+            See :meth:`answer`.
 
         Returns
         -------
@@ -507,30 +601,18 @@ class LabelingSession:
         skipped = [self._check_position(p) for p in skipped]
         if len(values) != len(positions):
             raise ValueError(
-                f"Got {len(positions)} positions but {len(values)} values."
+                f"Got {len(positions)} positions but {len(values)} values; pass one "
+                "value per position."
             )
         values = [_check_value(v, p) for p, v in zip(positions, values)]
         everything = positions + skipped
         if len(set(everything)) != len(everything):
             raise ValueError("A position appears twice; give one answer per row.")
-        at = _now()
-        connection = self._db()
-        with _transaction(connection, self.path):
-            connection.execute("BEGIN IMMEDIATE")
-            _store_answers(connection, positions, values, at)
-            for position in skipped:
-                connection.execute(
-                    "DELETE FROM answers WHERE position = ?", (position,)
-                )
-                connection.execute(
-                    "INSERT OR REPLACE INTO skips VALUES (?, ?)", (position, at)
-                )
-                connection.execute(
-                    "INSERT INTO events (kind, position, value, at) VALUES "
-                    "('skip', ?, NULL, ?)",
-                    (position, at),
-                )
-        self._refit()
+        if annotator is not None and not isinstance(annotator, str):
+            raise TypeError(f"annotator must be a str or None; got {annotator!r}.")
+        if not confirm:
+            self._check_plausible(positions, values)
+        self._write(list(zip(positions, values)), skipped, [], annotator)
         return self
 
     def check_stopping(self):
@@ -557,6 +639,54 @@ class LabelingSession:
 
     # ------------------------------------------------------------- helpers
 
+    def _write(self, answers, skips, forgets, annotator):
+        """One transaction: write, refit from it, commit; or nothing at all."""
+        at = _now()
+        connection = self._db()
+        before = dict(self.learner.__dict__)
+        refit = bool(answers or forgets)
+        try:
+            with Transaction(connection, self.path):
+                connection.execute("BEGIN IMMEDIATE")
+                for position, value in answers:
+                    row_id = self._ids[position]
+                    connection.execute(
+                        "INSERT OR REPLACE INTO answers (row_id, value, position, "
+                        "row_text, annotator, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (row_id, value, position, describe_row(self.X_pool, position),
+                         annotator, at),
+                    )
+                    connection.execute("DELETE FROM skips WHERE row_id = ?", (row_id,))
+                    _event(connection, "answer", position, value, at, row_id, annotator)
+                for position in skips:
+                    row_id = self._ids[position]
+                    cursor = connection.execute(
+                        "DELETE FROM answers WHERE row_id = ?", (row_id,)
+                    )
+                    refit = refit or cursor.rowcount > 0
+                    connection.execute(
+                        "INSERT OR REPLACE INTO skips (row_id, position, annotator, "
+                        "skipped_at) VALUES (?, ?, ?, ?)",
+                        (row_id, position, annotator, at),
+                    )
+                    _event(connection, "skip", position, None, at, row_id, annotator)
+                for position in forgets:
+                    row_id = self._ids[position]
+                    for table in ("answers", "skips"):
+                        connection.execute(
+                            f"DELETE FROM {table} WHERE row_id = ?", (row_id,)
+                        )
+                    _event(connection, "forget", position, None, at, row_id, None)
+                if refit:
+                    # Refit from what the transaction holds; if that fails,
+                    # the transaction rolls back and nothing is stored.
+                    self._refit(checking=True)
+        except BaseException:
+            # A failed commit after a good refit: the learner goes back too.
+            self.learner.__dict__.clear()
+            self.learner.__dict__.update(before)
+            raise
+
     def _check_position(self, position):
         if isinstance(position, (bool, np.bool_)) or not isinstance(position, Integral):
             raise TypeError(f"A position must be an int; got {position!r}.")
@@ -566,7 +696,25 @@ class LabelingSession:
             )
         return int(position)
 
-    def _refit(self):
+    def _check_plausible(self, positions, values):
+        known = list(self.answers_.to_numpy())
+        if self._y_own is not None:
+            known += list(np.asarray(self._y_own, dtype=float))
+        if len(known) < _PLAUSIBLE_MIN_LABELS:
+            return
+        low, high = float(np.min(known)), float(np.max(known))
+        width = high - low if high > low else max(abs(high), 1.0)
+        lo, hi = low - _PLAUSIBLE_RANGES * width, high + _PLAUSIBLE_RANGES * width
+        for position, value in zip(positions, values):
+            if not lo <= value <= hi:
+                raise ImplausibleAnswerError(
+                    f"The answer {value:g} for position {position} is far outside "
+                    f"the {len(known)} labels so far ({low:g} to {high:g}); it looks "
+                    "like a typo. Nothing was stored. If it is right, answer again "
+                    "with confirm=True."
+                )
+
+    def _refit(self, checking=False):
         """Fit the learner on its own labels plus every stored answer."""
         answers = self.answers_
         if answers.empty and self._X_own is None:
@@ -581,56 +729,60 @@ class LabelingSession:
             X_all = concat_rows(self._X_own, rows)
             y_all = np.concatenate([self._y_own, values])
         # fit assigns its state last: on failure the learner is unchanged.
-        self.learner.fit(X_all, y_all)
+        try:
+            self.learner.fit(X_all, y_all)
+        except (ValueError, ArithmeticError) as exc:
+            if not checking:
+                raise
+            raise ValueError(
+                f"The learner cannot be fit with this answer ({exc}); nothing was "
+                "stored. Check the value."
+            ) from exc
 
     def __repr__(self):
+        if self._connection is None:
+            return f"LabelingSession(path={self.path!r}, closed)"
         return (
             f"LabelingSession(path={self.path!r}, n_pool={self.n_pool_}, "
             f"answered={len(self.answers_)}, skipped={self.skipped_.size})"
         )
 
 
-class _transaction:
-    """Commit on success; on any error roll back, so nothing of it is stored.
+class _LazyRowTexts:
+    """Row descriptions computed on demand (only answered rows need one)."""
 
-    A failed write (disk full, read-only file) becomes an ``OSError`` that
-    says nothing was stored.
-    """
+    def __init__(self, X_pool):
+        self.X_pool = X_pool
 
-    def __init__(self, connection, path):
-        self.connection = connection
-        self.path = path
+    def __getitem__(self, position):
+        return describe_row(self.X_pool, position)
 
-    def __enter__(self):
-        return self.connection
 
-    def _rollback(self):
-        if self.connection.in_transaction:
-            try:
-                self.connection.execute("ROLLBACK")
-            except sqlite3.Error:  # SQLite may have rolled back already
-                pass
+def _event(connection, kind, position, value, at, row_id, annotator):
+    connection.execute(
+        "INSERT INTO events (kind, position, value, at, row_id, annotator) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (kind, position, value, at, row_id, annotator),
+    )
 
-    def _storage_error(self, error):
-        return OSError(
-            f"Could not write to the session file {self.path!r}: {error}. Nothing "
-            "from this call was stored; free disk space (or make the file "
-            "writable) and try again."
+
+def _keys(X_pool, id, n_pool):
+    if id is None:
+        return None
+    if isinstance(id, str):
+        if not isinstance(X_pool, pd.DataFrame) or id not in X_pool.columns:
+            raise ValueError(
+                f"id={id!r} is not a column of X_pool; pass a column name of a "
+                "DataFrame pool, or one key per row."
+            )
+        return X_pool[id].to_numpy(dtype=object)
+    keys = np.asarray(id, dtype=object).ravel()
+    if keys.shape[0] != n_pool:
+        raise ValueError(
+            f"id has {keys.shape[0]} keys but X_pool has {n_pool} rows; pass one "
+            "key per row."
         )
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            if self.connection.in_transaction:
-                try:
-                    self.connection.execute("COMMIT")
-                except sqlite3.Error as error:
-                    self._rollback()
-                    raise self._storage_error(error) from error
-            return False
-        self._rollback()
-        if issubclass(exc_type, sqlite3.Error):
-            raise self._storage_error(exc) from exc
-        return False
+    return keys
 
 
 def _is_fitted(learner):
@@ -660,32 +812,13 @@ def _check_value(value, position):
             f"The answer for position {position} is {value}; give a finite number "
             "(use skip for a row you cannot label)."
         )
+    if not is_teachable_value(value):
+        raise ValueError(
+            f"The answer for position {position} is {value:g}, beyond "
+            f"+/-{_FLOAT32_MAX:.3g}, which learners cannot compute with; nothing "
+            "was stored. Check for a typo."
+        )
     return value
-
-
-def _check_header(path):
-    """Read the file's own header (no SQLite connection, nothing written)."""
-    with open(path, "rb") as handle:
-        header = handle.read(100)
-    if header[:16] != _SQLITE_HEADER or len(header) < 100:
-        raise ValueError(
-            f"{path!r} is not a skactive labeling session (it is not an SQLite "
-            "file). It was left untouched; pass a new path to start a session."
-        )
-    # SQLite header: user_version at byte 60, application_id at byte 68.
-    version = int.from_bytes(header[60:64], "big")
-    application_id = int.from_bytes(header[68:72], "big")
-    if application_id != APPLICATION_ID:
-        raise ValueError(
-            f"{path!r} is not a skactive labeling session (an SQLite database of "
-            "another application). It was left untouched; pass a new path to "
-            "start a session."
-        )
-    if version > FORMAT_VERSION:
-        raise ValueError(
-            f"{path!r} was written by a newer skactive (session format {version}, "
-            f"this version reads {FORMAT_VERSION}); upgrade skactive."
-        )
 
 
 def _own_labels(learner):
@@ -702,15 +835,3 @@ def _own_labels(learner):
             return X_own, y_own
     return learner.X_labeled_, learner.y_labeled_
 
-
-def _store_answers(connection, positions, values, at):
-    """Write answers (replacing earlier ones and skips) inside an open transaction."""
-    for position, value in zip(positions, values):
-        connection.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (position, value, at)
-        )
-        connection.execute("DELETE FROM skips WHERE position = ?", (position,))
-        connection.execute(
-            "INSERT INTO events (kind, position, value, at) VALUES ('answer', ?, ?, ?)",
-            (position, value, at),
-        )

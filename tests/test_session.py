@@ -15,7 +15,7 @@ import pytest
 from sklearn.ensemble import RandomForestRegressor
 
 from skactive import ActiveLearningRegressor, LabelBudget, LabelingSession
-from skactive.session import pool_fingerprint
+from skactive.session import FORMAT_VERSION, ImplausibleAnswerError, pool_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -240,42 +240,105 @@ def test_directory_is_refused(data, tmp_path):
         LabelingSession(learner(X0, y0), Xp, tmp_path)
 
 
+def frame_pool(Xp):
+    return pd.DataFrame(Xp, columns=[f"x{i}" for i in range(Xp.shape[1])])
+
+
 @pytest.mark.parametrize(
     "change",
-    ["value", "order", "row dropped", "column name", "dtype"],
+    ["answered value", "answered row dropped", "column name", "dtype"],
 )
-def test_fingerprint_catches_a_changed_pool(data, tmp_path, change):
+def test_changed_or_removed_answered_row_is_refused(data, tmp_path, change):
     X0, y0, Xp, yp = data
-    columns = [f"x{i}" for i in range(Xp.shape[1])]
-    frame = pd.DataFrame(Xp, columns=columns)
+    frame, X0f = frame_pool(Xp), frame_pool(X0)
     path = tmp_path / "s.db"
-    with LabelingSession(
-        learner(pd.DataFrame(X0, columns=columns), y0), frame, path
-    ) as session:
-        session.answer(0, 1.0)
+    with LabelingSession(learner(X0f, y0), frame, path) as session:
+        session.answer(17, 1.5).answer(3, 2.5)
     changed = frame.copy()
-    if change == "value":
+    if change == "answered value":
         changed.iloc[17, 3] += 1e-9
-    elif change == "order":
-        changed = changed.iloc[::-1].reset_index(drop=True)
-    elif change == "row dropped":
-        changed = changed.iloc[:-1]
+    elif change == "answered row dropped":
+        changed = changed.drop(index=17)
     elif change == "column name":
         changed = changed.rename(columns={"x0": "y0"})
     else:
         changed = changed.astype(np.float32)
-    assert pool_fingerprint(changed) != pool_fingerprint(frame)
     before = digest(path)
-    with pytest.raises(ValueError, match="not the pool the session"):
-        LabelingSession(learner(pd.DataFrame(X0, columns=columns), y0), changed, path)
+    message = "columns" if change == "column name" else r"no longer in the pool.*1\.5"
+    with pytest.raises(ValueError, match=message):
+        LabelingSession(learner(X0f, y0), changed, path)
     assert digest(path) == before
-    # The same pool, reloaded, is accepted (a new index does not matter).
+    # Put back as it was, the pool opens with every answer (a new index is fine).
     same = frame.copy()
     same.index = same.index + 1000
-    with LabelingSession(
-        learner(pd.DataFrame(X0, columns=columns), y0), same, path
-    ) as session:
-        assert session.answers_.to_dict() == {0: 1.0}
+    with LabelingSession(learner(X0f, y0), same, path) as session:
+        assert session.answers_.to_dict() == {3: 2.5, 17: 1.5}
+
+
+def test_edited_pool_reattaches_answers_to_their_rows(data, tmp_path):
+    X0, y0, Xp, yp = data
+    frame, X0f = frame_pool(Xp), frame_pool(X0)
+    frame["rooms"] = np.arange(len(frame)) % 5  # an int column
+    X0f["rooms"] = 1
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0f, y0), frame, path) as session:
+        session.answer(17, 1.5, annotator="ana").answer(3, 2.5).skip(40)
+    # Rows added at the top, an unanswered row removed, unanswered values
+    # edited, the rest reversed, ints re-saved as floats, columns reordered.
+    edited = pd.concat([frame.iloc[:2] + 100, frame.drop(index=5)])
+    edited.iloc[2:, 0] = edited.iloc[2:, 0].where(
+        ~edited.index[2:].isin([8, 9]), -1.0
+    )
+    edited = pd.concat([edited.iloc[:2], edited.iloc[2:].iloc[::-1]])
+    edited["rooms"] = edited["rooms"].astype(float)
+    edited = edited[edited.columns[::-1]].reset_index(drop=True)
+    where = {old: int(np.flatnonzero((edited[frame.columns] == frame.loc[old]).all(axis=1))[0])
+             for old in (3, 17, 40)}
+    with LabelingSession(learner(X0f, y0), edited[frame.columns], path) as session:
+        assert session.answers_.to_dict() == {where[3]: 2.5, where[17]: 1.5}
+        assert list(session.skipped_) == [where[40]]
+        assert session.annotators_[where[17]] == "ana"
+        assert session.learner.n_labeled_ == 42
+        assert where[40] not in session.propose(50)
+
+
+def test_identical_rows_are_told_apart_by_occurrence(data, tmp_path):
+    X0, y0, Xp, yp = data
+    pool = Xp[:10].copy()
+    pool[7] = pool[2]  # two identical rows: the 1st and 2nd copy
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0, y0), pool, path) as session:
+        session.answer(7, 3.0)  # the second copy
+    moved = np.vstack([Xp[50:51], pool])  # a row inserted on top
+    with LabelingSession(learner(X0, y0), moved, path) as session:
+        assert session.answers_.to_dict() == {8: 3.0}
+    # With one copy left, the second copy (the answered one) is gone.
+    with pytest.raises(ValueError, match="no longer in the pool"):
+        LabelingSession(learner(X0, y0), np.delete(pool, 2, axis=0), path)
+
+
+def test_key_identifies_rows_whatever_their_features(data, tmp_path):
+    X0, y0, Xp, yp = data
+    frame, X0f = frame_pool(Xp), frame_pool(X0)
+    frame["house"] = 1000 + np.arange(len(frame))
+    X0f["house"] = -1
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0f, y0), frame, path, id="house") as session:
+        session.answer(4, 2.0)
+    fixed = frame.copy()
+    fixed.loc[4, "x0"] = 0.5  # a corrected feature value: the key still holds
+    fixed = fixed.iloc[::-1].reset_index(drop=True)
+    with LabelingSession(learner(X0f, y0), fixed, path, id="house") as session:
+        assert session.answers_.to_dict() == {len(frame) - 5: 2.0}
+    with pytest.raises(ValueError, match="key is not the same"):
+        LabelingSession(learner(X0f, y0), frame.drop(index=4), path, id="house")
+    with pytest.raises(ValueError, match="identifies rows by a key"):
+        LabelingSession(learner(X0f, y0), frame, path)
+    doubled = frame.assign(house=7)
+    with pytest.raises(ValueError, match="not unique.*7"):
+        LabelingSession(learner(X0f, y0), doubled, tmp_path / "t.db", id="house")
+    with pytest.raises(ValueError, match="one key per row"):
+        LabelingSession(learner(X0f, y0), frame, tmp_path / "t.db", id=[1, 2])
 
 
 def test_fingerprint_of_object_and_sparse_pools():
@@ -319,7 +382,7 @@ CHILD = textwrap.dedent(
 
         def execute(self, sql, *params):
             result = self.inner.execute(sql, *params)
-            if sql.startswith("INSERT OR REPLACE INTO answers") and params[0][0] == {stall}:
+            if sql.startswith("INSERT OR REPLACE INTO answers") and params[0][2] == {stall}:
                 print("inside", flush=True)
                 time.sleep(60)
             return result
@@ -440,7 +503,7 @@ def test_reopening_with_the_same_learner_counts_answers_once(tmp_path):
     ).fit(X[:10], y[:10])
     path = tmp_path / "same.db"
     session = LabelingSession(alr, X[10:], path)
-    session.answer(0, 999.0)
+    session.answer(0, 999.0, confirm=True)  # far off: needs confirming
     session.answer(1, y[11])
     session.close()
     again = LabelingSession(alr, X[10:], path)  # the same, already taught object
@@ -451,3 +514,277 @@ def test_reopening_with_the_same_learner_counts_answers_once(tmp_path):
     assert third.learner.n_labeled_ == 11
     assert 999.0 not in third.learner.y_labeled_
     third.close()
+
+
+# ------------------------------------------------------- checked answers, undo
+
+
+@pytest.mark.parametrize("value", [1e308, 1e39, -1e39, -np.inf])
+def test_unteachable_answer_is_refused_before_storing(data, tmp_path, value):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    session = LabelingSession(learner(X0, y0), Xp, path)
+    session.answer(1, 1.0)
+    model = session.learner.estimator_
+    with pytest.raises(ValueError, match="position 2"):
+        session.answer(2, value, confirm=True)  # no override for these
+    assert session.answers_.to_dict() == {1: 1.0}
+    assert session.learner.estimator_ is model
+    session.close()
+    with LabelingSession(learner(X0, y0), Xp, path) as again:  # always reopens
+        assert again.answers_.to_dict() == {1: 1.0}
+
+
+def test_implausible_answer_needs_confirm(data, tmp_path):
+    X0, y0, Xp, yp = data
+    session = LabelingSession(learner(X0, y0), Xp, tmp_path / "s.db")
+    with pytest.raises(ImplausibleAnswerError, match=r"far outside.*confirm=True"):
+        session.answer(2, 1e6)
+    with pytest.raises(ImplausibleAnswerError):
+        session.import_answers([2, 3], [10.0, -1e6])
+    assert session.answers_.empty and session.learner.n_labeled_ == 40
+    session.answer(2, 1e6, confirm=True)
+    assert session.answers_.to_dict() == {2: 1e6}
+    session.answer(3, 12.0)  # within the labels: no question asked
+
+
+class FailsOn42(RandomForestRegressor):
+    """A learner that cannot be fit once a label is 42."""
+
+    def fit(self, X, y, sample_weight=None):
+        if np.any(np.asarray(y) == 42):
+            raise ValueError("cannot learn 42")
+        return super().fit(X, y, sample_weight)
+
+
+def test_answer_the_learner_cannot_fit_stores_nothing(data, tmp_path):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    alr = ActiveLearningRegressor(FailsOn42(n_estimators=5, random_state=0))
+    session = LabelingSession(alr.fit(X0, y0), Xp, path)
+    session.answer(1, 10.0)
+    model = session.learner.estimator_
+    with pytest.raises(ValueError, match="cannot be fit.*cannot learn 42.*nothing"):
+        session.answer(2, 42.0)
+    assert session.answers_.to_dict() == {1: 10.0}
+    assert session.learner.estimator_ is model and session.learner.n_labeled_ == 41
+    session.close()
+    alr = ActiveLearningRegressor(FailsOn42(n_estimators=5, random_state=0))
+    with LabelingSession(alr.fit(X0, y0), Xp, path) as again:
+        assert again.answers_.to_dict() == {1: 10.0}
+
+
+class FailingCommit(FailingWrites):
+    """Writes succeed, the commit fails (the disk filled up at the end)."""
+
+    def execute(self, sql, *params):
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.inner.execute(sql, *params)
+
+
+def test_failed_commit_after_refit_puts_the_learner_back(data, tmp_path):
+    X0, y0, Xp, yp = data
+    session = LabelingSession(learner(X0, y0), Xp, tmp_path / "s.db")
+    session.answer(1, 1.0)
+    model, real = session.learner.estimator_, session._connection
+    session._connection = FailingCommit(real)
+    with pytest.raises(OSError, match="disk is full.*Nothing from this call"):
+        session.answer(2, 2.0)
+    session._connection = real
+    assert session.learner.estimator_ is model and session.learner.n_labeled_ == 41
+    assert session.answers_.to_dict() == {1: 1.0}
+
+
+def test_forget_and_annotator(data, tmp_path):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    session = LabelingSession(learner(X0, y0), Xp, path)
+    session.answer(4, 3.0, annotator="ana").answer(6, 4.0).skip(8, annotator="bo")
+    assert session.annotators_.to_dict() == {4: "ana", 6: None}
+    session.forget(4)
+    assert session.answers_.to_dict() == {6: 4.0} and session.learner.n_labeled_ == 41
+    session.forget(8)
+    assert session.skipped_.size == 0
+    with pytest.raises(ValueError, match="Nothing is stored for position 4"):
+        session.forget(4)
+    session.answer(4, 3.5)  # answered again after the undo
+    session.close()
+    events = sqlite3.connect(path).execute(
+        "SELECT kind, position, annotator FROM events ORDER BY id"
+    ).fetchall()
+    assert events == [
+        ("answer", 4, "ana"), ("answer", 6, None), ("skip", 8, "bo"),
+        ("forget", 4, None), ("forget", 8, None), ("answer", 4, None),
+    ]
+
+
+def test_labeled_frame_and_write_labeled(data, tmp_path):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0, y0), frame_pool(Xp), path) as session:
+        session.answer(3, 1.25).answer(0, 2.5)
+        frame = session.labeled_frame(target="y")
+        assert list(frame.columns) == [f"x{i}" for i in range(10)] + ["y"]
+        assert frame["y"].notna().sum() == 2 and frame.loc[3, "y"] == 1.25
+        pd.testing.assert_frame_equal(frame.drop(columns="y"), frame_pool(Xp))
+        out = tmp_path / "out.csv"
+        session.write_labeled(out, target="y")
+        pd.testing.assert_frame_equal(pd.read_csv(out), frame)
+        before = out.read_bytes()
+        with pytest.raises(FileExistsError, match="out.csv.*already exists"):
+            session.write_labeled(out)
+        assert out.read_bytes() == before
+        session_bytes = path.read_bytes()
+        with pytest.raises(ValueError, match="is the session file"):
+            session.write_labeled(path, overwrite=True)
+        assert path.read_bytes() == session_bytes
+        session.write_labeled(out, overwrite=True)  # asked for explicitly
+        assert "answer" in pd.read_csv(out).columns
+
+
+# ------------------------------------------------------------ format 1 upgrade
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE answers (
+    position INTEGER PRIMARY KEY, value REAL NOT NULL, answered_at TEXT NOT NULL);
+CREATE TABLE skips (position INTEGER PRIMARY KEY, skipped_at TEXT NOT NULL);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+    position INTEGER NOT NULL, value REAL, at TEXT NOT NULL);
+"""
+
+
+def make_v1_session(path, X_pool, answers, skips):
+    """A session file as skactive wrote it before row identities (format 1)."""
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        V1_SCHEMA + f"PRAGMA application_id={0x736B414C}; PRAGMA user_version=1;"
+    )
+    connection.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("application", "skactive labeling session"),
+         ("fingerprint", pool_fingerprint(X_pool)),
+         ("n_pool", str(len(X_pool))), ("created_at", "2026-11-01T00:00:00")],
+    )
+    for position, value in answers.items():
+        connection.execute("INSERT INTO answers VALUES (?, ?, 't')", (position, value))
+        connection.execute(
+            "INSERT INTO events (kind, position, value, at) VALUES ('answer', ?, ?, 't')",
+            (position, value),
+        )
+    for position in skips:
+        connection.execute("INSERT INTO skips VALUES (?, 't')", (position,))
+    connection.commit()
+    connection.close()
+
+
+def test_format_1_file_is_upgraded_keeping_every_answer(data, tmp_path):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "old.db"
+    make_v1_session(path, Xp, {3: 2.0, 5: 1e308, 7: 1.5}, [9])
+    before = digest(path)
+    with pytest.raises(ValueError, match=r"older skactive \(format 1\)"):
+        LabelingSession(learner(X0, y0), Xp[1:], path)
+    assert digest(path) == before
+    # With its own pool it is upgraded; the 1e308 typo that locked the user
+    # out is withdrawn (kept in the event log) with a warning.
+    with pytest.warns(UserWarning, match=r"withdrew 1 stored answer.*\(5, 1e\+308\)"):
+        session = LabelingSession(learner(X0, y0), Xp, path)
+    assert session.answers_.to_dict() == {3: 2.0, 7: 1.5}
+    assert list(session.skipped_) == [9] and session.learner.n_labeled_ == 42
+    session.close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
+    kinds = [k for (k,) in connection.execute("SELECT kind FROM events ORDER BY id")]
+    connection.close()
+    assert kinds == ["answer", "answer", "answer", "withdrawn"]
+    # From now on answers follow their rows.
+    with LabelingSession(learner(X0, y0), Xp[::-1], path) as session:
+        assert session.answers_.to_dict() == {196: 2.0, 192: 1.5}
+
+
+# ----------------------------------------------------------------- storage
+
+
+def test_missing_folder_and_path_under_a_file(data, tmp_path):
+    X0, y0, Xp, yp = data
+    for path in (tmp_path / "no" / "such" / "s.db", tmp_path / "s.db" / "x.db"):
+        if path.parent.name == "s.db":
+            path.parent.write_text("a file, not a folder")
+        with pytest.raises(FileNotFoundError, match=f"{path}.*does not exist"):
+            LabelingSession(learner(X0, y0), Xp, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.db"]
+
+
+@pytest.mark.parametrize("size", [0, 50, 100])
+def test_empty_or_truncated_file_is_refused(data, tmp_path, size):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    with LabelingSession(learner(X0, y0), Xp, path) as session:
+        session.answer(1, 1.0)
+    path.write_bytes(path.read_bytes()[:size])
+    message = {0: r"empty \(0 bytes\)", 50: "truncated", 100: "corrupt"}[size]
+    with pytest.raises(ValueError, match=message):
+        LabelingSession(learner(X0, y0), Xp, path)
+    assert path.stat().st_size == size
+
+
+# ------------------------------------------------------------------- one writer
+
+
+def test_second_opener_in_the_same_process_is_refused(data, tmp_path):
+    X0, y0, Xp, yp = data
+    path = tmp_path / "s.db"
+    first = LabelingSession(learner(X0, y0), Xp, path)
+    with pytest.raises(OSError, match=rf"{path}.*in use by another process"):
+        LabelingSession(learner(X0, y0), Xp, path)
+    first.close()
+    LabelingSession(learner(X0, y0), Xp, path).close()
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from sklearn.datasets import make_friedman1
+    from sklearn.ensemble import RandomForestRegressor
+    from skactive import ActiveLearningRegressor, LabelingSession
+
+    X, y = make_friedman1(n_samples=60, random_state=0)
+    learner = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=3, random_state=0), random_state=0
+    ).fit(X[:10], y[:10])
+    session = LabelingSession(learner, X[10:], {path!r})
+    session.answer(0, float(y[10]))
+    print("holding", flush=True)
+    time.sleep(120)
+    """
+)
+
+
+def test_lock_holds_across_processes_and_dies_with_sigkill(tmp_path):
+    from sklearn.datasets import make_friedman1
+
+    X, y = make_friedman1(n_samples=60, random_state=0)
+    path = tmp_path / "s.db"
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(path))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline() == "holding\n"
+        base = learner(X[:10], y[:10])
+        with pytest.raises(OSError, match=rf"in use by another process \(pid {child.pid}\)"):
+            LabelingSession(base, X[10:], path)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.stdout.close()
+    with LabelingSession(learner(X[:10], y[:10]), X[10:], path) as session:
+        assert session.answers_.to_dict() == {0: float(y[10])}

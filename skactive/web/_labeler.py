@@ -14,7 +14,7 @@ from .._rows import take_rows
 from ._columns import column_order
 from ._format import code_like, format_about, format_cell, format_guess, format_number, parse_answer
 from ._leases import Leases
-from ._store import Implausible, Store
+from ._adapter import Implausible, Store
 
 __all__ = ["Labeler", "Refused"]
 
@@ -182,7 +182,7 @@ class Labeler:
             return "is being labeled by another annotator"
         answers = self.store.answers()
         if position in answers.index and self._correcting.get(client) != position:
-            by = self._answered_by.get(position)
+            by = self._answered_by.get(position) or self.store.annotator_of(position)
             return "already has an answer" + (f" (from {by})" if by else "")
         if position in set(self.session.skipped_.tolist()):
             if self._correcting.get(client) != position:

@@ -86,7 +86,7 @@ def exported(cwd):
     ).stdout
     pool = pd.read_csv(cwd / "pool.csv")
     if "--write-labeled" in help_text:
-        out = cwd / "labeled.csv"
+        out = cwd / f"labeled-{len(list(cwd.glob('labeled-*.csv')))}.csv"
         done = subprocess.run(
             [sys.executable, "-m", "skactive.cli", "label", "pool.csv", "--target",
              "price", "--session", "s.db", "--write-labeled", str(out)],
@@ -124,6 +124,7 @@ def test_three_answers_by_keyboard_survive_kill_9(pool_dir, start_server, browse
     wait(driver, lambda d: text_of(d, "n-labels").startswith(f"{N_OWN + 3} "))
     assert row_number(text_of(driver, "row-title")) not in given
     answer(driver, "280000")
+    server.stop()
     assert len(exported(pool_dir)) == 4
 
 
@@ -160,6 +161,7 @@ def test_two_browsers_are_shown_different_rows(pool_dir, start_server, browser):
     bob.refresh()
     wait(bob, lambda d: text_of(d, "row-title") == first_bob)
     assert answer(bob, "260000") == row_number(first_bob)
+    server.stop()
     assert exported(pool_dir) == {row_number(first_ada): 240000.0,
                                   row_number(first_bob): 260000.0}
 
@@ -189,6 +191,7 @@ def test_undo_brings_back_the_last_answer(pool_dir, start_server, browser):
     type_in(driver, ["u", Keys.ENTER], expect=r"^Back to ")
     assert text_of(driver, "row-title") == second
     answer(driver, "220000")
+    server.stop()
     assert exported(pool_dir) == {row_number(first): 150000.0,
                                   row_number(second): 220000.0}
 
@@ -202,6 +205,7 @@ def test_skip_by_keyboard(pool_dir, start_server, browser):
     type_in(driver, ["s", Keys.ENTER], expect=r"^Skipped Row ")
     assert text_of(driver, "row-title") != first
     wait(driver, lambda d: "1 skipped" in text_of(d, "n-labels"))
+    server.stop()
     assert exported(pool_dir) == {}
 
 

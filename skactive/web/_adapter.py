@@ -94,7 +94,8 @@ class Store:
 
     def answer(self, position, value, *, annotator=None, confirm=False):
         """Validate, then store (committed before this returns)."""
-        value = self.check(value, confirm=confirm)
+        # A store that checks plausibility itself is the one judge of it.
+        value = self.check(value, confirm=confirm or self._confirmable)
         kwargs = {}
         if self._annotated:
             kwargs["annotator"] = annotator
@@ -104,9 +105,20 @@ class Store:
             self.session.answer(int(position), value, **kwargs)
         except ValueError as exc:
             if self._confirmable and not confirm and "confirm" in str(exc).lower():
-                raise Implausible(str(exc)) from exc
+                # The store's words are for Python callers ("confirm=True").
+                reason = str(exc).split(" Nothing was stored")[0]
+                raise Implausible(
+                    f"{reason.rstrip('.')}. If it is right, confirm it."
+                ) from exc
             raise
         return value
+
+    def annotator_of(self, position):
+        """Who gave the stored answer of ``position``, when the store knows."""
+        annotators = getattr(self.session, "annotators_", None)
+        if annotators is None or position not in annotators.index:
+            return None
+        return annotators.loc[position]
 
     def skip(self, position, *, annotator=None):
         kwargs = {"annotator": annotator} if self._skip_annotated else {}
