@@ -56,6 +56,20 @@ def test_no_answer_replaces_another(make_labeler):
     assert labeler.session.answers_.to_dict() == {a: 12000.0}
 
 
+def test_a_row_whose_lease_ran_out_goes_to_another_client(make_labeler):
+    now = [0.0]
+    labeler = make_labeler(lease_timeout=30, clock=lambda: now[0])
+    a = labeler.next("client-aaaa")["row"]["position"]
+    now[0] = 31.0  # client a's tab went away
+    assert labeler.next("client-bbbb")["row"]["position"] == a
+    with pytest.raises(Refused, match="being labeled by another annotator") as refused:
+        labeler.answer("client-aaaa", "Al", a, "12000")
+    assert refused.value.status == 409 and labeler.session.answers_.empty
+    labeler.answer("client-bbbb", "Bea", a, "13000")
+    assert labeler.session.answers_.to_dict() == {a: 13000.0}
+    assert labeler.session.annotators_.to_dict() == {a: "Bea"}
+
+
 @pytest.mark.parametrize("text", ["1e308", "-inf", "nan", "1e39", "twelve"])
 def test_values_that_cannot_be_taught_are_refused(make_labeler, text):
     labeler = make_labeler()

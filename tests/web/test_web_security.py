@@ -3,14 +3,21 @@ origins, hosts and paths. Every refused request changes nothing."""
 
 import http.client
 import json
+import os
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+import types
 
 import pytest
 
 pytest.importorskip("starlette", reason="the web extra (starlette) is absent")
 pytest.importorskip("uvicorn", reason="the web extra (uvicorn) is absent")
 
-from web_helpers import Server, write_pool  # noqa: E402
+from web_helpers import ROOT, Server, write_pool  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +190,47 @@ def test_answers_are_validated_before_storing(server):
                             body={**bad, "position": position, "value": "1000"})
         assert status in (400, 422)
     assert stored(server) == before
+
+
+def test_another_host_than_loopback_warns(tmp_path):
+    write_pool(tmp_path / "pool.csv")
+    server = Server(tmp_path, "--host", "0.0.0.0")
+    try:
+        time.sleep(0.5)
+        assert "warning: serving on 0.0.0.0" in "".join(server.stderr)
+        status, _, _ = call(server, "GET", "/api/state")
+        assert status == 401
+    finally:
+        server.stop()
+
+
+def test_serve_from_python(tmp_path):
+    """skactive.serve(session) prints the link and guards it the same way."""
+    script = tmp_path / "serve.py"
+    script.write_text(
+        "from sklearn.datasets import make_friedman1\n"
+        "from skactive import ActiveLearningRegressor, LabelingSession, serve\n"
+        "X, y = make_friedman1(n_samples=40, random_state=0)\n"
+        "learner = ActiveLearningRegressor(random_state=0).fit(X[:10], y[:10])\n"
+        "with LabelingSession(learner, X[10:], 's.db') as session:\n"
+        "    serve(session, target='y')\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(script)], cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]+)", line)
+        assert match, line + process.stderr.read()
+        server = types.SimpleNamespace(port=int(match.group(1)), token=match.group(2),
+                                       base=f"http://127.0.0.1:{match.group(1)}")
+        assert call(server, "GET", "/")[0] == 401
+        status, _, body = call(server, "GET", "/api/state", headers=cookie(server))
+        assert status == 200 and json.loads(body)["target"] == "y"
+        status, _, body = call(server, "POST", "/api/next", headers=post_headers(server),
+                               body={"client": "python-0001"})
+        assert status == 200 and json.loads(body)["row"]["columns"][0]["name"].startswith("x")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)

@@ -144,6 +144,7 @@
       " (" + progress.n_answered.toLocaleString("en-US") + " answered here, " +
       progress.n_skipped.toLocaleString("en-US") + " skipped)";
     $("n-remaining").textContent = progress.n_remaining.toLocaleString("en-US");
+    $("n-annotators").textContent = progress.n_annotators === 1 ? "1 tab" : progress.n_annotators + " tabs";
     $("error").textContent = progress.error.text;
     $("error-sentence").textContent = progress.error.sentence;
     renderCurve(progress.curve);
