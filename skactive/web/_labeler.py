@@ -2,6 +2,7 @@
 hand each client its own row, store answers (validated, one writer), undo,
 and report progress (labels, error, learning curve, stopping advice)."""
 
+import threading
 import time
 
 import numpy as np
@@ -10,7 +11,9 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from .._rows import take_rows
+from sklearn.base import clone
+
+from .._rows import concat_rows, take_rows
 from ._columns import column_order
 from ._format import code_like, format_about, format_cell, format_guess, format_number, parse_answer
 from ._leases import Leases
@@ -114,8 +117,10 @@ class Labeler:
         self._since_check = 0
         self._stopping = None
         self._curve = []
+        self._earlier = []  # the curve before this run, refit in the background
         self._order = self._column_order()
         self._record_point()
+        self._backfill = self._start_backfill()
 
     # ---------------------------------------------------------------- rows
 
@@ -333,6 +338,48 @@ class Labeler:
         else:
             self._curve.append(point)
 
+    def _start_backfill(self, n_points=8):
+        """Redraw the curve of the answers stored before this run.
+
+        Clones of the learner are fit on growing shares of the labels (the
+        learner's own, then the stored answers) in a background thread, on
+        copies of the data: the session itself is not touched.
+        """
+        learner = self.session.learner
+        answers = self.store.answers()
+        if answers.empty or not _is_fitted(learner):
+            return None
+        n_now = self._n_labels()
+        n_own = n_now - len(answers)
+        rows = take_rows(self.session.X_pool, answers.index.to_numpy(dtype=np.intp))
+        if n_own > 0:
+            X_all = concat_rows(learner.X_labeled_[:n_own], rows)
+            y_all = np.concatenate(
+                [learner.y_labeled_[:n_own], answers.to_numpy(dtype=float)]
+            )
+        else:
+            X_all, y_all = rows, answers.to_numpy(dtype=float)
+        start = max(n_own, 5)
+        if n_now - start < 1:
+            return None
+        sizes = sorted(set(np.linspace(start, n_now, n_points).astype(int)) - {n_now})
+
+        def fill():
+            for size in sizes:
+                try:
+                    model = clone(learner).fit(
+                        take_rows(X_all, np.arange(size)), y_all[:size]
+                    )
+                except (ValueError, ArithmeticError):
+                    return
+                error, _ = _error_estimate(model)
+                if error is not None:
+                    self._earlier = self._earlier + [[int(size), error]]
+
+        thread = threading.Thread(target=fill, name="skactive-curve", daemon=True)
+        thread.start()
+        return thread
+
     def _changed(self):
         self._record_point()
         self._since_check += 1
@@ -382,9 +429,14 @@ class Labeler:
             "n_remaining": int(self.store.remaining().size),
             "n_annotators": len(self.leases),
             "error": estimate,
-            "curve": [[n, e] for n, e in self._curve],
+            "curve": self._curve_points(),
             "stopping": self._advice(),
         }
+
+    def _curve_points(self):
+        first = self._curve[0][0] if self._curve else float("inf")
+        earlier = [p for p in self._earlier if p[0] < first]
+        return [[int(n), float(e)] for n, e in earlier + self._curve]
 
     def _payload(self, client, position, *, previous=None):
         row = None if position is None else self._row(position, previous=previous)

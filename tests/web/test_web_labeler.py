@@ -138,3 +138,21 @@ def test_stable_predictions_say_answers_stopped_changing_the_model(make_labeler)
     labeler = make_labeler(stopping=stopping, batch=1)
     advice = answer_some(labeler, 2)["progress"]["stopping"]
     assert advice["advice"] == "Answers have stopped changing the model: you can stop."
+
+
+def test_a_restarted_server_redraws_the_curve_of_earlier_answers(make_labeler):
+    labeler = make_labeler()
+    answer_some(labeler, 6)
+    labeler.session.close()
+    session = labeler.session.__class__(
+        labeler.session.learner, labeler.session.X_pool, labeler.session.path
+    )
+    try:
+        again = Labeler(session, target="price")
+        assert [n for n, _ in again.progress()["curve"]][-1] == 16
+        again._backfill.join(timeout=60)
+        curve = again.progress()["curve"]
+        assert [n for n, _ in curve][0] == 10 and [n for n, _ in curve][-1] == 16
+        assert len(curve) >= 5
+    finally:
+        session.close()
