@@ -11,9 +11,12 @@ def serve_pool(session, pool, args):
     """Serve ``session`` with the rows of the CSV ``pool`` (a ``_Pool``)."""
     name = os.path.basename(pool.path)
 
+    keys = getattr(pool, "keys", None)  # the --id column, when one is named
+
     def describe_row(position):
         row = pool.row_of(position)
-        return f"Row {row} of {name} (line {row + 2})"
+        key = "" if keys is None else f", {pool.key} {keys[position]}"
+        return f"Row {row} of {name} (line {row + 2}{key})"
 
     try:
         import starlette  # noqa: F401
