@@ -196,17 +196,26 @@ def test_undo_brings_back_the_last_answer(pool_dir, start_server, browser):
                                   row_number(second): 220000.0}
 
 
-def test_skip_by_keyboard(pool_dir, start_server, browser):
+def test_skip_a_typo_and_a_confirmed_outlier_by_keyboard(
+    pool_dir, start_server, browser
+):
     from selenium.webdriver.common.keys import Keys
 
     server = start_server(pool_dir)
     driver = browser()
     first = begin(driver, server.url, "Ada")
     type_in(driver, ["s", Keys.ENTER], expect=r"^Skipped Row ")
-    assert text_of(driver, "row-title") != first
+    second = text_of(driver, "row-title")
+    assert second != first
     wait(driver, lambda d: "1 skipped" in text_of(d, "n-labels"))
+    type_in(driver, ["2,50", Keys.ENTER], expect=r"not a number")
+    box = driver.find_element("name", "value")
+    box.send_keys(Keys.CONTROL, "a")
+    type_in(driver, ["25000000000", Keys.ENTER], expect=r"Press Enter again")
+    assert text_of(driver, "row-title") == second
+    assert answer(driver, Keys.ENTER) == row_number(second)  # confirmed
     server.stop()
-    assert exported(pool_dir) == {}
+    assert exported(pool_dir) == {row_number(second): 25e9}
 
 
 def true_price(cwd, title):
