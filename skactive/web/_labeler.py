@@ -2,6 +2,7 @@
 hand each client its own row, store answers (validated, one writer), undo,
 and report progress (labels, error, learning curve, stopping advice)."""
 
+import re
 import threading
 import time
 
@@ -66,6 +67,11 @@ def _error_estimate(learner):
         return estimate_error(learner)
     except (AttributeError, ValueError, TypeError):
         return None, None
+
+
+def _for_people(exc):
+    """The store's message, with its pool positions (internal) left out."""
+    return re.sub(r" for position \d+", " for this row", str(exc))
 
 
 class Labeler:
@@ -238,9 +244,12 @@ class Labeler:
         try:
             self.store.answer(position, value, annotator=annotator, confirm=confirm)
         except Implausible as exc:
-            raise Refused(422, str(exc), needs_confirm=True) from None
+            raise Refused(422, _for_people(exc), needs_confirm=True) from None
         except ValueError as exc:
-            raise Refused(422, f"{exc} Nothing was stored.") from None
+            message = _for_people(exc)
+            if "nothing was stored" not in message.lower():
+                message += " Nothing was stored."
+            raise Refused(422, message) from None
         except OSError as exc:
             raise Refused(503, f"NOT saved: {exc}") from None
         self._answered_by[position] = annotator
