@@ -215,7 +215,8 @@ class _Pool:
             raise ValueError("--id names the target column; name a key column.")
         self.path, self.target, self.key = path, target, id_column
         self.frame = frame
-        self.features = frame.drop(columns=[target] + ([id_column] if id_column is not None else []))
+        dropped = [target] if id_column is None else [target, id_column]
+        self.features = frame.drop(columns=dropped)
         if self.features.shape[1] == 0:
             raise ValueError(f"{path!r} has no feature column besides {target!r}.")
         labeled = numeric.notna().to_numpy()
@@ -353,6 +354,7 @@ def _interactive(session, pool, show, batch, annotator=None):
     name = os.path.basename(pool.path)
     _progress(session, pool)
     width = max(len(str(c)) for c in show)
+    done = []  # (position, row) answered or skipped in this sitting, for undo
     while True:
         positions = session.propose(batch)
         if positions.size == 0:
@@ -375,7 +377,8 @@ def _interactive(session, pool, show, batch, annotator=None):
             while True:
                 try:
                     text = input(
-                        f"{pool.target} for row {row} [a number, s = skip, q = quit]: "
+                        f"{pool.target} for row {row} "
+                        "[a number, s = skip, u = undo, q = quit]: "
                     ).strip()
                 except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C: quit
                     text = "q"
@@ -384,11 +387,15 @@ def _interactive(session, pool, show, batch, annotator=None):
                     print("Saved. Run the same command again to resume.")
                     _progress(session, pool)
                     return 0
+                if text.lower() in {"u", "undo"}:
+                    _undo(session, pool, done)
+                    continue
                 if text.lower() in _SKIP_WORDS:
                     if _stored(
                         lambda: session.skip(int(position), annotator=annotator)
                     ):
                         print(f"  skipped row {row}; it will not be asked again.")
+                        done.append((int(position), row))
                         break
                     continue
                 try:
@@ -409,6 +416,7 @@ def _interactive(session, pool, show, batch, annotator=None):
                     continue
                 if _answered(session, int(position), value, annotator):
                     print(f"  saved {pool.target} = {value:g} for row {row}.")
+                    done.append((int(position), row))
                     break
         print()
         _progress(session, pool)
@@ -416,6 +424,20 @@ def _interactive(session, pool, show, batch, annotator=None):
         if reason:
             print(f"Stopping: {reason}. Every answer is saved.")
             return 0
+
+
+def _undo(session, pool, done):
+    """Withdraw the last answer or skip of this sitting."""
+    if not done:
+        print("  nothing to undo in this sitting (--forget ROW withdraws older "
+              "answers).")
+        return
+    position, row = done[-1]
+    before = session.answers_.get(position)
+    if _stored(lambda: session.forget(position)):
+        done.pop()
+        what = "the skip" if before is None else f"{pool.target} = {before:g}"
+        print(f"  withdrew {what} for row {row}; it will be asked again later.")
 
 
 def _answered(session, position, value, annotator):
@@ -655,9 +677,10 @@ class _RowChecker:
 
     def _differences(self, i, position):
         out = []
-        for name, pool_col, file_col in zip(self.names, self.pool_cells, self.file_cells):
-            a = (pool_col[0][position], pool_col[1][position])
-            b = (file_col[0][i], file_col[1][i])
+        cells = zip(self.names, self.pool_cells, self.file_cells)
+        for name, (pool_numbers, pool_texts), (file_numbers, file_texts) in cells:
+            a = (pool_numbers[position], pool_texts[position])
+            b = (file_numbers[i], file_texts[i])
             if not same_cell(a, b):
                 out.append(
                     f"{name} {_cell_text(b)} in the file, {_cell_text(a)} in "

@@ -22,7 +22,7 @@ from sklearn.utils.validation import _num_samples, check_is_fitted
 from ._row_identity import column_names, describe_row, pool_fingerprint, row_identities
 from ._rows import concat_rows, take_rows
 from ._store import (
-    FORMAT_VERSION,
+    FORMAT_VERSION,  # noqa: F401  (re-exported for readers of the format)
     SessionStore,
     Transaction,
     decode_columns,

@@ -108,7 +108,7 @@ class Terminal:
         return self.process.returncode
 
 
-PROMPT = r"price for row (\d+) \[a number, s = skip, q = quit\]: "
+PROMPT = r"price for row (\d+) \[a number, s = skip, u = undo, q = quit\]: "
 
 
 def test_a_person_labels_at_the_prompt_and_resumes(pool_csv, tmp_path):
@@ -445,17 +445,24 @@ def test_row_inserted_between_export_and_import(pool_csv, tmp_path, capsys, key)
     assert labeled["price"].notna().sum() == 9 + 5
 
 
-def test_import_refuses_rows_that_changed(pool_csv, tmp_path, capsys):
+@pytest.mark.parametrize("key", [None, "house"])
+def test_import_refuses_rows_that_changed(pool_csv, tmp_path, capsys, key):
+    if key:
+        frame = pd.read_csv(pool_csv)
+        frame.insert(0, key, [f"H{i:03d}" for i in range(len(frame))])
+        frame.to_csv(pool_csv, index=False)
+    extra = ["--id", key] if key else []
     session, batch_path = tmp_path / "s.db", tmp_path / "b.csv"
-    assert main(label_args(pool_csv, session, "--export", str(batch_path))) == 0
+    assert main(label_args(pool_csv, session, "--export", str(batch_path), *extra)) == 0
     batch = fill(batch_path, [1.0, 2.0, 3.0, 4.0, 5.0])
     frame = pd.read_csv(pool_csv)
     frame.loc[batch["row"][1], "rooms"] = 99  # the row was edited since
     frame.to_csv(pool_csv, index=False)
-    assert main(label_args(pool_csv, session, "--import", str(batch_path))) == 1
+    assert main(label_args(pool_csv, session, "--import", str(batch_path), *extra)) == 1
     err = capsys.readouterr().err
+    named = f"key 'H{batch['row'][1]:03d}'" if key else f"row {batch['row'][1]}"
     assert re.search(
-        rf"line 3: row {batch['row'][1]} is not the row exported \(rooms [0-9]+ in "
+        rf"line 3: {named} is not the row exported \(rooms [0-9]+ in "
         r"the file, 99 in pool.csv\)", err
     ), err
     assert "Nothing was stored" in err
@@ -695,6 +702,12 @@ def test_unteachable_values_at_the_prompt(pool_csv, tmp_path):
     term.expect(r"Store it anyway\? \[y/N\]: ")
     term.type("y")
     term.expect(rf"saved price = 9000 for row {second}")
+    third = int(term.expect(PROMPT).group(1))
+    term.type("1500")  # a plausible typo, caught at once
+    term.expect(rf"saved price = 1500 for row {third}")
+    term.expect(PROMPT)
+    term.type("u")
+    term.expect(rf"withdrew price = 1500 for row {third}; it will be asked again")
     term.expect(PROMPT)
     term.type("q")
     assert term.close() == 0
