@@ -116,6 +116,8 @@ def test_three_answers_by_keyboard_survive_kill_9(pool_dir, start_server, browse
     assert len(given) == 3
     server.kill9()
     assert exported(pool_dir) == given
+    # The page notices at its next heartbeat that the server is gone.
+    wait(driver, lambda d: "Cannot reach the labeling server" in text_of(d, "notice"))
 
     # Restarting the server (same port: the browser keeps the name per
     # address) and opening its new link resumes with every answer.

@@ -29,6 +29,12 @@
     status.className = kind || "";
   }
 
+  // Problems with the server itself, shown whatever else is on screen.
+  function notice(text) {
+    $("notice").textContent = text || "";
+    $("notice").hidden = !text;
+  }
+
   async function post(path, body) {
     let response;
     try {
@@ -230,13 +236,15 @@
     if (!state.started) return;
     const { status, data } = await post("/api/heartbeat", {});
     if (status === 401 || status === 403 || status === 0) {
-      say(data.error || "The server refused this page.", "error");
+      notice(data.error || "The server refused this page.");
       return;
     }
+    notice("");
     if (status !== 200) return;
     renderProgress(data.progress);
-    if (!data.held && state.row && !state.busy) {
-      // The row went back to the pool (the tab slept): ask for one again.
+    if (!data.held && !state.busy && (state.row || data.progress.n_remaining > 0)) {
+      // The row went back to the pool (the tab slept), or rows came free
+      // while this tab had none: ask for one.
       act("/api/next", {}, () => {});
     }
   }
@@ -260,9 +268,15 @@
 
   async function init() {
     if (location.search) history.replaceState(null, "", "/");
-    const response = await fetch("/api/state", { credentials: "same-origin" });
+    let response;
+    try {
+      response = await fetch("/api/state", { credentials: "same-origin" });
+    } catch (err) {
+      notice("Cannot reach the labeling server. Is skactive still running?");
+      return;
+    }
     if (!response.ok) {
-      say("The server refused this page; open the link printed by skactive.", "error");
+      notice("The server refused this page; open the link printed by skactive.");
       return;
     }
     const info = await response.json();
