@@ -163,6 +163,14 @@ def test_two_browsers_are_shown_different_rows(pool_dir, start_server, browser):
     bob.refresh()
     wait(bob, lambda d: text_of(d, "row-title") == first_bob)
     assert answer(bob, "260000") == row_number(first_bob)
+    # The server is the only writer: a second process is turned away.
+    second = subprocess.run(
+        [sys.executable, "-m", "skactive.cli", "label", "pool.csv", "--target",
+         "price", "--session", "s.db", "--forget", "0"],
+        capture_output=True, text=True, cwd=pool_dir,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    assert second.returncode != 0 and "in use" in second.stderr
     server.stop()
     assert exported(pool_dir) == {row_number(first_ada): 240000.0,
                                   row_number(first_bob): 260000.0}
