@@ -1,5 +1,6 @@
 """``skactive label ... --serve``: the CSV's pool, served in the browser."""
 
+import importlib
 import os
 
 from ._serve import serve
@@ -19,8 +20,8 @@ def serve_pool(session, pool, args):
         return f"Row {row} of {name} (line {row + 2}{key})"
 
     try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
+        importlib.import_module("starlette")
+        importlib.import_module("uvicorn")
     except ImportError as exc:
         raise ValueError(
             f"--serve needs the web extra ({exc.name} is missing): "

@@ -7,7 +7,14 @@ import numbers
 import numpy as np
 import pandas as pd
 
-__all__ = ["code_like", "format_about", "format_cell", "format_guess", "format_number", "parse_answer"]
+__all__ = [
+    "code_like",
+    "format_about",
+    "format_cell",
+    "format_guess",
+    "format_number",
+    "parse_answer",
+]
 
 MISSING = "(missing)"
 

@@ -16,7 +16,14 @@ from sklearn.base import clone
 
 from .._rows import concat_rows, take_rows
 from ._columns import column_order
-from ._format import code_like, format_about, format_cell, format_guess, format_number, parse_answer
+from ._format import (
+    code_like,
+    format_about,
+    format_cell,
+    format_guess,
+    format_number,
+    parse_answer,
+)
 from ._leases import Leases
 from ._adapter import Implausible, Store
 
