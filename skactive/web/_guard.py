@@ -64,6 +64,9 @@ class Guard:
         self.loopback_only = loopback_only
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":  # none is served: refuse (HTTP 403)
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

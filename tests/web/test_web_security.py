@@ -149,6 +149,14 @@ def test_state_changes_are_post_only(server):
         assert status == 405
 
 
+def test_a_websocket_upgrade_is_refused(server):
+    status, _, _ = call(server, "GET", "/", headers={
+        **cookie(server), "Connection": "Upgrade", "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    })
+    assert status in (400, 403, 404, 426)
+
+
 def test_a_rebound_host_name_is_refused(server):
     status, _, _ = call(server, "GET", "/api/state",
                         headers={**cookie(server), "Host": f"evil.example:{server.port}"})
