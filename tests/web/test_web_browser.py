@@ -9,7 +9,6 @@ a path to keep the screenshot the stopping test takes (the user guide's
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 
@@ -79,30 +78,19 @@ def answer(driver, value):
 
 
 def exported(cwd):
-    """Every stored answer, read back as the user would get it out."""
-    help_text = subprocess.run(
-        [sys.executable, "-m", "skactive.cli", "label", "--help"],
-        capture_output=True, text=True, cwd=cwd, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-    ).stdout
-    pool = pd.read_csv(cwd / "pool.csv")
-    if "--write-labeled" in help_text:
-        out = cwd / f"labeled-{len(list(cwd.glob('labeled-*.csv')))}.csv"
-        done = subprocess.run(
-            [sys.executable, "-m", "skactive.cli", "label", "pool.csv", "--target",
-             "price", "--session", "s.db", "--write-labeled", str(out)],
-            capture_output=True, text=True, cwd=cwd,
-            env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        )
-        assert done.returncode == 0, done.stderr
-        labeled = pd.read_csv(out)
-        new = labeled["price"].notna() & pool["price"].isna()
-        return {int(row): float(labeled.loc[row, "price"]) for row in labeled.index[new]}
-    connection = sqlite3.connect(f"file:{cwd / 's.db'}?mode=ro", uri=True)
-    try:
-        rows = connection.execute("SELECT position, value FROM answers").fetchall()
-    finally:
-        connection.close()
-    return {int(position) + N_OWN: float(value) for position, value in rows}
+    """Every stored answer, as ``--write-labeled`` gets it out: {CSV row: value}."""
+    out = cwd / f"labeled-{len(list(cwd.glob('labeled-*.csv')))}.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "skactive.cli", "label", "pool.csv", "--target",
+         "price", "--session", "s.db", "--write-labeled", str(out)],
+        capture_output=True, text=True, cwd=cwd,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    assert done.returncode == 0, done.stderr
+    pool, labeled = pd.read_csv(cwd / "pool.csv"), pd.read_csv(out)
+    assert list(labeled.columns) == list(pool.columns)
+    new = labeled["price"].notna() & pool["price"].isna()
+    return {int(row): float(labeled.loc[row, "price"]) for row in labeled.index[new]}
 
 
 def test_three_answers_by_keyboard_survive_kill_9(pool_dir, start_server, browser):
