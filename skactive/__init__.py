@@ -13,6 +13,7 @@ from .stopping import (
     TargetError,
 )
 from .stream import StreamSelector
+from .web import serve
 
 __version__ = "0.1.0.dev0"
 
@@ -28,6 +29,7 @@ __all__ = [
     "StreamSelector",
     "cold_start",
     "query",
+    "serve",
     "simulate",
     "teach",
 ]

@@ -113,6 +113,13 @@ def add_parser(commands):
         help="stop when the model's predictions stop changing between batches",
     )
     label.add_argument("--random-state", type=int, default=0)
+    label.add_argument(
+        "--serve",
+        action="store_true",
+        help="label in the browser: serve a local page (needs skactive[web])",
+    )
+    label.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
+    label.add_argument("--port", type=int, default=0, help="with --serve (default 0: a free port)")
     label.set_defaults(handler=run)
     return label
 
@@ -295,6 +302,10 @@ def _run(args):
             return _correct(session, pool, args)
         if args.forget is not None:
             return _forget(session, pool, args.forget)
+        if args.serve:
+            from .web._cli import serve_pool
+
+            return serve_pool(session, pool, args)
         return _interactive(session, pool, show, args.batch, args.annotator)
 
 

@@ -54,19 +54,23 @@ class BaseStrategy(BaseEstimator):
     True
     """
 
+    #: Whether the strategy chooses its whole batch jointly.
+    #:
     #: The declaration every caller reads. False: a *score* strategy, whose
     #: scores a batch rule (``batch_selection``) turns into a batch. True: a
     #: *batch* strategy, which chooses the whole batch jointly in
     #: :meth:`select_batch`; an explicit ``batch_selection`` is then an error.
     selects_batch = False
 
-    #: Batch rule used when the learner's ``batch_selection`` is None (score
-    #: strategies only). The built-in scores declare the rule measured best
-    #: for them in ``benchmarks/label_efficiency.py``.
+    #: Batch rule used when the learner's ``batch_selection`` is None.
+    #:
+    #: Score strategies only. The built-in scores declare the rule measured
+    #: best for them in ``benchmarks/label_efficiency.py``.
     default_batch_selection = "top"
 
-    #: The power that puts the score on the scale of a standard deviation
-    #: (1 for a spread, 0.5 for a variance): the ``score_power`` of the
+    #: Power that puts the score on the scale of a standard deviation.
+    #:
+    #: 1 for a spread, 0.5 for a variance: the ``score_power`` of the
     #: ``"diverse"`` rule when it is named rather than given as an object.
     spread_power = 1.0
 

@@ -93,6 +93,8 @@ class ExpectedModelChange(BaseStrategy):
     (3,)
     """
 
+    #: The diverse rule, measured best for this score.
+    #:
     #: Measured in ``benchmarks/label_efficiency.py``: with top-``n`` this
     #: score loses to random sampling; with the diverse rule it does not.
     default_batch_selection = "diverse"

@@ -46,11 +46,14 @@ class QueryByCommittee(BaseStrategy):
     (3,)
     """
 
+    #: The diverse rule, measured best for this score.
+    #:
     #: Measured in ``benchmarks/label_efficiency.py``: with top-``n`` this
     #: score loses to random sampling; with the diverse rule it does not.
     default_batch_selection = "diverse"
-    #: The score is a variance: the diverse rule weighs rows by its square
-    #: root, the committee's standard deviation.
+    #: The score is a variance: its square root puts it on the spread's scale.
+    #:
+    #: The diverse rule weighs rows by the committee's standard deviation.
     spread_power = 0.5
 
     _parameter_constraints = {"n_members": [Interval(Integral, 2, None, closed="left")]}
