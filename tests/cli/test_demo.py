@@ -5,8 +5,7 @@ import pandas as pd
 from skactive.cli import build_parser
 
 
-def test_demo_writes_a_table_and_a_png_into_a_fresh_folder(run, tmp_path, capsys,
-                                                          monkeypatch):
+def test_demo_writes_a_table_and_a_png_into_a_fresh_folder(run, tmp_path, monkeypatch):
     # two strategies keep the test fast
     import skactive.cli.demo as demo
 

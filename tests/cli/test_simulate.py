@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 
-def test_simulate_writes_table_curves_and_png(run, table, tmp_path, capsys):
+def test_simulate_writes_table_curves_and_png(run, table, tmp_path):
     out = tmp_path / "out"
     status, stdout, err = run(
         ["simulate", table, "--target", "price", "--strategies", "uncertainty",
@@ -44,7 +44,7 @@ def test_simulate_writes_table_curves_and_png(run, table, tmp_path, capsys):
         (["{one}", "--target", "price"], "has only 1 labeled row; the initial set"),
     ],
 )
-def test_bad_input_gets_one_line_and_status_2(run, args, message, table, tmp_path, capsys):
+def test_bad_input_gets_one_line_and_status_2(run, args, message, table, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     binary = tmp_path / "binary.csv"
@@ -82,8 +82,7 @@ def test_a_batch_rule_for_a_batch_strategy_is_a_command_error():
     }
 
 
-def test_without_matplotlib_the_cli_says_so_before_the_run(run, table, tmp_path, capsys,
-                                                          monkeypatch):
+def test_without_matplotlib_the_cli_says_so_before_the_run(run, table, tmp_path, monkeypatch):
     import skactive.cli._common as common
 
     monkeypatch.setattr(common, "has_matplotlib", lambda: False)
@@ -97,7 +96,7 @@ def test_without_matplotlib_the_cli_says_so_before_the_run(run, table, tmp_path,
     assert (tmp_path / "out" / "summary.csv").exists()
 
 
-def test_simulate_prints_one_line_per_warning_cause(run, tmp_path, capsys):
+def test_simulate_prints_one_line_per_warning_cause(run, tmp_path):
     rng = np.random.RandomState(0)
     n = 200
     frame = pd.DataFrame({"a": rng.normal(size=n),
@@ -117,8 +116,7 @@ def test_simulate_prints_one_line_per_warning_cause(run, tmp_path, capsys):
     assert "Skipping features" not in stdout + err
 
 
-def test_a_failed_repeat_writes_the_finished_ones(run, table, tmp_path, capsys,
-                                                  monkeypatch):
+def test_a_failed_repeat_writes_the_finished_ones(run, table, tmp_path, monkeypatch):
     import skactive.simulation as simulation
 
     original, calls = simulation._one_run, []
