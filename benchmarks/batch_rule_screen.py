@@ -26,18 +26,12 @@ mean over the data sets) and cached beside the main benchmark's cells.
 
 import argparse
 import sys
-from pathlib import Path
 
+import label_efficiency as le
 import numpy as np
+from sklearn.base import BaseEstimator
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import label_efficiency as le  # noqa: E402
-from sklearn.base import BaseEstimator  # noqa: E402
-
-from skactive import _geometry as geo  # noqa: E402
+from skactive import _geometry as geo
 
 
 class ScreenRule(BaseEstimator):

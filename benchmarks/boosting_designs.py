@@ -24,22 +24,17 @@ import argparse
 import json
 import os
 import sys
-import time
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import label_efficiency as le
+import numpy as np
+import pandas as pd
+from _common import CACHE_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from skactive import _boosting
 
-import label_efficiency as le  # noqa: E402
-from skactive import _boosting  # noqa: E402
-
-CACHE = ROOT / "benchmarks" / ".cache" / "boosting_designs"
+CACHE = CACHE_DIR / "boosting_designs"
 DESIGNS = ("boot", "subsample", "subsample-leaf", "bag-leaf", "virtual")
 # Peers of label_efficiency.py, run as rows beside the designs.
 PEERS = ("skactiveml-rtal", "skactiveml-gsx")

@@ -21,22 +21,14 @@ Writes ``docs/benchmarks/results/dask_label_efficiency.{csv,md}``.
 """
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import RESULTS, rmse
+from label_efficiency import PROTOCOLS, prepare
+from sklearn.ensemble import RandomForestRegressor
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from label_efficiency import PROTOCOLS, prepare  # noqa: E402
-from sklearn.ensemble import RandomForestRegressor  # noqa: E402
-
-from skactive import ActiveLearningRegressor  # noqa: E402
-
-OUT = ROOT / "docs" / "benchmarks" / "results"
+from skactive import ActiveLearningRegressor
 
 
 def curve(data, seed, strategy, trees, blocks=None, factor=None):
@@ -55,7 +47,7 @@ def curve(data, seed, strategy, trees, blocks=None, factor=None):
         strategy=strategy,
         random_state=seed,
     ).fit(X_pool[start], y_pool[start])
-    first = float(np.sqrt(np.mean((model.predict(X_test) - y_test) ** 2)))
+    first = rmse(y_test, model.predict(X_test))
     pool = X_pool[rest]
     if blocks:
         pool = da.from_array(pool, chunks=(-(-pool.shape[0] // blocks), -1))
@@ -70,8 +62,8 @@ def curve(data, seed, strategy, trees, blocks=None, factor=None):
             y_val=y_test,
         )
     labels = [spec["initial"]] + [r["n_labels"] for r in model.history_]
-    rmse = [first] + [r["val_rmse"] for r in model.history_]
-    return float(np.trapezoid(rmse, labels))
+    curve = [first] + [r["val_rmse"] for r in model.history_]
+    return float(np.trapezoid(curve, labels))
 
 
 def main():
@@ -101,8 +93,8 @@ def main():
                              "aulc": area, "ratio_to_random": area / runs["random"]})
                 print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
-    OUT.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(OUT / "dask_label_efficiency.csv", index=False)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(RESULTS / "dask_label_efficiency.csv", index=False)
     table = frame.groupby(["dataset", "method"])["ratio_to_random"].agg(["mean", "std"])
     memory = frame[frame["method"] == "lcmd in memory"].set_index(["dataset", "seed"])
     frame["ratio_to_in_memory"] = [
@@ -124,7 +116,7 @@ def main():
         f"{args.seeds}, Dask pool in {args.blocks} equal blocks, threaded scheduler. "
         "Lower is better.",
     ]
-    (OUT / "dask_label_efficiency.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / "dask_label_efficiency.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

@@ -38,19 +38,15 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import label_efficiency as le
 import numpy as np
 import pandas as pd
+from _common import rmse
 from sklearn.cluster import KMeans
 from sklearn.metrics import pairwise_distances_argmin
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import label_efficiency as le
 
 from skactive import ActiveLearningRegressor
 
@@ -61,7 +57,7 @@ def _rmse(X_pool, y_pool, rows, X_test, y_test, seed):
     model = ActiveLearningRegressor(le.make_learner("rf"), strategy="random",
                                     random_state=seed)
     model.fit(X_pool[rows], y_pool[rows])
-    return float(np.sqrt(np.mean((model.predict(X_test) - y_test) ** 2))), model
+    return rmse(y_test, model.predict(X_test)), model
 
 
 def oracle_curves(dataset, seed):

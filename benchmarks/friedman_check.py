@@ -18,23 +18,18 @@ Writes ``docs/benchmarks/results/friedman_check.{csv,md}``.
 import argparse
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import pandas as pd  # noqa: E402
-from sklearn.datasets import make_friedman1  # noqa: E402
-from sklearn.ensemble import (  # noqa: E402
+import pandas as pd
+from _common import RESULTS
+from sklearn.datasets import make_friedman1
+from sklearn.ensemble import (
     HistGradientBoostingRegressor,
     RandomForestRegressor,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from skactive import ActiveLearningRegressor, simulate  # noqa: E402
-
-OUT = ROOT / "docs" / "benchmarks" / "results"
+from skactive import ActiveLearningRegressor, simulate
 
 STRATEGIES = {
     "random": {"strategy": "random"},
@@ -79,8 +74,8 @@ def main(argv=None):
                              "baseline": baseline, "rmse_ratio": row["rmse_ratio"],
                              "repeats": args.repeats})
     frame = pd.DataFrame(rows)
-    OUT.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(OUT / "friedman_check.csv", index=False, float_format="%.4f")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(RESULTS / "friedman_check.csv", index=False, float_format="%.4f")
     command = "python benchmarks/friedman_check.py " + " ".join(
         argv if argv is not None else sys.argv[1:])
     wide = frame.pivot_table(index=["strategy", "baseline"], columns="learner",
@@ -95,7 +90,7 @@ def main(argv=None):
     for (strategy, baseline), values in wide.iterrows():
         cells = " | ".join(f"{v:.3f}" for v in values)
         lines.append(f"| {strategy} | {baseline} | {cells} |")
-    (OUT / "friedman_check.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / "friedman_check.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 

@@ -79,7 +79,6 @@ import os
 import sys
 import time
 import warnings
-from pathlib import Path
 
 # One thread per process: HistGradientBoosting's OpenMP threads would
 # otherwise oversubscribe the cores the joblib workers already share.
@@ -87,21 +86,18 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pandas as pd
+from _common import CACHE_DIR, RESULTS, rmse
 from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 from skactive import ActiveLearningRegressor
-from skactive._demo import registered_strategies
 from skactive.datasets import (
     REAL_DATASETS,
     SYNTHETIC_DATASETS,
     load_dataset,
 )
+from skactive.strategies import registered_strategies
 
-CACHE = ROOT / "benchmarks" / ".cache"
-OUT = ROOT / "docs" / "benchmarks" / "results"
+CACHE = CACHE_DIR
 
 PROTOCOLS = {
     "main": {"initial": 20, "batch": 20, "rounds": 10, "pool_cap": 5000},
@@ -278,8 +274,8 @@ def prepare(dataset, protocol, seed):
 
 
 def _rmse_mae(model, X_test, y_test):
-    residual = model.predict(X_test) - y_test
-    return float(np.sqrt(np.mean(residual**2))), float(np.mean(np.abs(residual)))
+    predicted = model.predict(X_test)
+    return rmse(y_test, predicted), float(np.mean(np.abs(predicted - y_test)))
 
 
 def run_cell(dataset, learner_name, protocol, strategy, seed, data):
@@ -476,7 +472,7 @@ def _with_committed(table):
     they choose their own batch; they are renamed ``name``. Rows of the
     diverse rule are dropped: the rule has changed since they were measured.
     """
-    path = OUT / "label_efficiency.csv"
+    path = RESULTS / "label_efficiency.csv"
     if not path.exists():
         return table
     old = pd.read_csv(path)
@@ -499,8 +495,8 @@ def _seed_range(block):
 
 
 def write_report(table, command, seeds):
-    OUT.mkdir(parents=True, exist_ok=True)
-    csv_path = OUT / "label_efficiency.csv"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    csv_path = RESULTS / "label_efficiency.csv"
     table = table.sort_values(["protocol", "learner", "suite", "dataset", "strategy"])
     table.to_csv(csv_path, index=False, float_format="%.4f")
     parts = [
@@ -571,7 +567,7 @@ def write_report(table, command, seeds):
               for (where, reason), cells in reasons.items()]
     if failed:
         parts += ["## Cells not run or failed", "", *failed, ""]
-    (OUT / "label_efficiency.md").write_text("\n".join(parts) + "\n")
+    (RESULTS / "label_efficiency.md").write_text("\n".join(parts) + "\n")
     _plot(table)
     return table
 
@@ -608,7 +604,7 @@ def _plot(table):
         ax.set_title(f"Label efficiency: {learner}, protocol {protocol}")
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
         fig.tight_layout()
-        fig.savefig(OUT / f"label_efficiency_{learner}_{protocol}.png", dpi=110)
+        fig.savefig(RESULTS / f"label_efficiency_{learner}_{protocol}.png", dpi=110)
         plt.close(fig)
 
 
@@ -671,7 +667,7 @@ def main(argv=None):
     command = "python benchmarks/label_efficiency.py " + " ".join(
         argv if argv is not None else sys.argv[1:])
     write_report(table, command.strip(), seeds)
-    print((OUT / "label_efficiency.md").read_text())
+    print((RESULTS / "label_efficiency.md").read_text())
     return 0
 
 

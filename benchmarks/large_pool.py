@@ -37,13 +37,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import RESULTS, read_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "benchmarks" / "results"
-CACHE = OUT / "large_pool_cache.jsonl"
+CACHE = RESULTS / "large_pool_cache.jsonl"
 N_FEATURES = 20
 BLOCK_ROWS = 250_000
 METHODS = ("floor", "uncertainty", "default")
@@ -164,9 +162,7 @@ def child(n_rows, scheduler, trees, repeats):
 
 
 def _cached():
-    if not CACHE.exists():
-        return []
-    return [json.loads(line) for line in CACHE.read_text().splitlines() if line]
+    return read_jsonl(CACHE)
 
 
 def _write(rows, requested=()):
@@ -182,7 +178,7 @@ def _write(rows, requested=()):
     ]
     frame["us_per_row"] = frame["seconds"] / frame["n_rows"] * 1e6
     frame = frame.sort_values(["scheduler", "n_rows", "method"])
-    frame.to_csv(OUT / "large_pool.csv", index=False)
+    frame.to_csv(RESULTS / "large_pool.csv", index=False)
     lines = [
         "| pool rows | scheduler | method | seconds | ratio to floor | µs per row "
         "| client MB | worker MB |",
@@ -208,7 +204,7 @@ def _write(rows, requested=()):
     missing = [f"{n:,} rows on {s}" for n, s in requested if (n, s) not in measured]
     if missing:
         lines += ["", "Not run (or failed): " + "; ".join(missing) + "."]
-    (OUT / "large_pool.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / "large_pool.md").write_text("\n".join(lines) + "\n")
     try:
         import matplotlib
 
@@ -230,7 +226,7 @@ def _write(rows, requested=()):
     axes[0].set_yscale("log")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(OUT / "large_pool.png", dpi=100)
+    fig.savefig(RESULTS / "large_pool.png", dpi=100)
 
 
 def main():
@@ -245,7 +241,7 @@ def main():
     if args.child:
         child(int(float(args.child[0])), args.child[1], args.trees, args.repeats)
         return
-    OUT.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     if args.fresh and CACHE.exists():
         CACHE.unlink()
     rows = _cached()

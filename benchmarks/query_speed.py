@@ -39,13 +39,11 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import RESULTS, read_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "benchmarks" / "results"
-CACHE = OUT / "query_speed_cache.jsonl"
+CACHE = RESULTS / "query_speed_cache.jsonl"
 N_LABELED = 100
 N_TREES = 10
 
@@ -129,7 +127,6 @@ def _repeats(n_pool):
 
 def child_ours(n_pool, d, todo):
     """Time our strategies (and the floors) for one (n_pool, d)."""
-    sys.path.insert(0, str(ROOT))
     from skactive import ActiveLearningRegressor
 
     X_lab, y_lab, X_pool = _data(n_pool, d)
@@ -257,12 +254,7 @@ def _key_id(key):
 
 
 def _load_cache(fresh):
-    done = {}
-    if CACHE.exists() and not fresh:
-        for line in CACHE.read_text().splitlines():
-            row = json.loads(line)
-            done[_key_id(row)] = row
-    return done
+    return {} if fresh else read_jsonl(CACHE, key=_key_id)
 
 
 def _save(rows, done):
@@ -320,7 +312,7 @@ def main(argv=None):
     pools = [5_000, 20_000] if args.quick else [5_000, 20_000, 200_000, 1_000_000]
     dims = [10] if args.quick else [10, 100]
     batches = [1, 100] if args.quick else [1, 100, 256]
-    OUT.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     done = _load_cache(args.fresh)
     if args.redo_ours:
         done = {k: v for k, v in done.items() if v["impl"] not in ("skactive", "floor")}
@@ -411,7 +403,7 @@ def report(done, pools, dims, batches, args):
     rows = [r for r in done.values()
             if r["n_pool"] in pools and r["d"] in dims and (r["batch"] in batches or r["kind"] == "floor")]
     frame = pd.DataFrame(rows)
-    frame.to_csv(OUT / "query_speed.csv", index=False)
+    frame.to_csv(RESULTS / "query_speed.csv", index=False)
     floors = {(r["model"], r["n_pool"], r["d"]): r.get("seconds") for r in rows if r["kind"] == "floor"}
     lines = [
         "# Query speed",
@@ -478,7 +470,7 @@ def report(done, pools, dims, batches, args):
                              f"{'' if s is None else f'{s:.3g}'} | |")
     lines += ["", "Floors (bare predict, s): " + ", ".join(
         f"{m} {n:,}x{d}: {v:.3g}" for (m, n, d), v in sorted(floors.items()) if v is not None)]
-    (OUT / "query_speed.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / "query_speed.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     _plot(done, pools, dims, floors)
 
@@ -524,7 +516,7 @@ def _plot(done, pools, dims, floors):
         ax.grid(True, which="both", alpha=0.3)
     axes[0][-1].legend(fontsize=7, loc="upper left")
     fig.tight_layout()
-    fig.savefig(OUT / "query_speed.png", dpi=110)
+    fig.savefig(RESULTS / "query_speed.png", dpi=110)
 
 
 if __name__ == "__main__":

@@ -37,26 +37,22 @@ Results: ``docs/benchmarks/results/stopping.{csv,md}``.
 
 import argparse
 import json
-import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import CACHE_DIR, RESULTS
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.model_selection import train_test_split
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from skactive import ActiveLearningRegressor  # noqa: E402
-from skactive.datasets import (  # noqa: E402
+from skactive import ActiveLearningRegressor
+from skactive.datasets import (
     REAL_DATASETS,
     SYNTHETIC_DATASETS,
     load_dataset,
 )
-from skactive.stopping import (  # noqa: E402
+from skactive.stopping import (
     BaseStoppingCriterion,
     PoolScoreBelow,
     StabilizingPredictions,
@@ -64,8 +60,7 @@ from skactive.stopping import (  # noqa: E402
     start_criteria,
 )
 
-CACHE = ROOT / "benchmarks" / ".cache" / "stopping"
-OUT = ROOT / "docs" / "benchmarks" / "results"
+CACHE = CACHE_DIR / "stopping"
 INITIAL, BATCH, BUDGET = 20, 10, 200
 TEST_SHARE, TEST_CAP, POOL_CAP, N_VAL = 0.25, 2000, 3000, 100
 VERSION = 4  # bump to invalidate the cache when the protocol changes
@@ -220,8 +215,8 @@ def report(cells):
                 }
             )
     table = pd.DataFrame(rows)
-    OUT.mkdir(parents=True, exist_ok=True)
-    table.to_csv(OUT / "stopping.csv", index=False)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    table.to_csv(RESULTS / "stopping.csv", index=False)
     grouped = table.groupby("criterion", sort=False)
     summary = pd.DataFrame(
         {
@@ -272,7 +267,7 @@ def report(cells):
         per_dataset_cost.to_markdown(floatfmt=".3f"),
         "",
     ]
-    (OUT / "stopping.md").write_text("\n".join(lines))
+    (RESULTS / "stopping.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
 

@@ -39,23 +39,17 @@ rerun skips them.
 """
 
 import argparse
-import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import CACHE_DIR, RESULTS, append_jsonl, read_jsonl, rmse
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.tree import DecisionTreeRegressor
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from skactive import ActiveLearningRegressor, StreamSelector
 
-from skactive import ActiveLearningRegressor, StreamSelector  # noqa: E402
-
-RESULTS = ROOT / "docs" / "benchmarks" / "results"
-CACHE = ROOT / "benchmarks" / ".cache" / "stream_runs.jsonl"
+CACHE = CACHE_DIR / "stream_runs.jsonl"
 
 N_ROWS = 50_000
 CHUNK = 250
@@ -146,7 +140,7 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
         if check and (crossed or seen == N_ROWS):
             selector.flush()
             X_test, y_test = test_set(name, seen, seed)
-            rmse = float(np.sqrt(np.mean((learner.predict(X_test) - y_test) ** 2)))
+            error = rmse(y_test, learner.predict(X_test))
             records.append(
                 {
                     "stream": name,
@@ -156,7 +150,7 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
                     "n_seen": seen,
                     "n_labels": int(learner.n_labeled_),
                     "spent": selector.budget_spent_,
-                    "rmse": rmse,
+                    "rmse": error,
                 }
             )
     selector.flush()
@@ -223,18 +217,11 @@ def timing():
 
 
 def load_cache():
-    done = {}
-    if CACHE.exists():
-        for line in CACHE.read_text().splitlines():
-            entry = json.loads(line)
-            done[entry["key"]] = entry
-    return done
+    return read_jsonl(CACHE, key=lambda entry: entry["key"])
 
 
 def save(entry):
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    with CACHE.open("a") as f:
-        f.write(json.dumps(entry) + "\n")
+    append_jsonl(CACHE, [entry])
 
 
 def main(argv=None):

@@ -39,13 +39,12 @@ results go to ``docs/benchmarks/results/synthesis.{csv,md,png}``.
 
 import argparse
 import json
-import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import CACHE_DIR, RESULTS, read_jsonl, rmse
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -53,14 +52,10 @@ from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from skactive import ActiveLearningRegressor
+from skactive.synthesis import synthesize
 
-from skactive import ActiveLearningRegressor  # noqa: E402
-from skactive.synthesis import synthesize  # noqa: E402
-
-RESULTS = ROOT / "docs" / "benchmarks" / "results"
-CACHE = ROOT / "benchmarks" / ".cache" / "synthesis_runs.jsonl"
+CACHE = CACHE_DIR / "synthesis_runs.jsonl"
 
 N_INITIAL = 20
 BATCH = 10
@@ -135,7 +130,7 @@ def run(function, learner_name, method, seed):
     bounds = [tuple(pair) for pair in box]
     records = []
     while True:
-        rmse = float(np.sqrt(np.mean((learner.predict(X_test) - y_test) ** 2)))
+        error = rmse(y_test, learner.predict(X_test))
         records.append(
             {
                 "function": function,
@@ -143,7 +138,7 @@ def run(function, learner_name, method, seed):
                 "method": method,
                 "seed": seed,
                 "n_labels": int(learner.n_labeled_),
-                "rmse": rmse,
+                "rmse": error,
             }
         )
         if learner.n_labeled_ >= N_LABELS:
@@ -164,12 +159,7 @@ def run(function, learner_name, method, seed):
 
 
 def load_cache():
-    done = {}
-    if CACHE.exists():
-        for line in CACHE.read_text().splitlines():
-            entry = json.loads(line)
-            done[entry["key"]] = entry
-    return done
+    return read_jsonl(CACHE, key=lambda entry: entry["key"])
 
 
 # "default": the default strategy (LCMD), synthesized with defaults.

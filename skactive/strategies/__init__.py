@@ -8,6 +8,7 @@ from ._greedy import GreedySampling
 from ._lcmd import LCMDSampling
 from ._qbc import QueryByCommittee
 from ._random import RandomSampling
+from ._registry import registered_strategies, selects_batch, strategy_kinds
 from ._uncertainty import UncertaintySampling
 
 __all__ = [
@@ -20,4 +21,7 @@ __all__ = [
     "RandomSampling",
     "TopSelection",
     "UncertaintySampling",
+    "registered_strategies",
+    "selects_batch",
+    "strategy_kinds",
 ]

@@ -44,7 +44,19 @@ def resolve_strategy(strategy):
 
 
 def selects_batch(name):
-    """Whether the registered strategy ``name`` chooses its batch jointly."""
+    """Whether the registered strategy ``name`` chooses its batch jointly.
+
+    Parameters
+    ----------
+    name : str
+        A key of the registry, e.g. ``"lcmd"``.
+
+    Returns
+    -------
+    selects_batch : bool
+        True for a batch strategy (no ``batch_selection``), False for a
+        score strategy.
+    """
     return STRATEGIES[name]().selects_batch
 
 
@@ -54,8 +66,46 @@ def strategy_kinds():
     A *batch* strategy chooses its batch jointly and takes no
     ``batch_selection``; a *score* strategy gives one score per row and a
     batch rule chooses from them.
+
+    Returns
+    -------
+    kinds : dict
+        ``{name: "batch" or "score"}`` in the order of the registry.
     """
     return {name: "batch" if selects_batch(name) else "score" for name in STRATEGIES}
+
+
+def registered_strategies(batch_rules=("top", "diverse")):
+    """``{label: learner params}``: random, then every registered strategy.
+
+    A score strategy runs with each of ``batch_rules`` that is registered
+    (label ``name`` for top-n, ``name-rule`` otherwise); a strategy that
+    chooses its own batch (greedy sampling, LCMD) runs once, with no
+    ``batch_selection``.
+
+    Parameters
+    ----------
+    batch_rules : tuple of str, default=("top", "diverse")
+        Batch rules to pair with each score strategy.
+
+    Returns
+    -------
+    settings : dict
+        ``{label: {"strategy": name[, "batch_selection": rule]}}``, in the
+        order of the registry, random first.
+    """
+    settings = {"random": {"strategy": "random"}}
+    rules = [rule for rule in batch_rules if rule in BATCH_SELECTIONS]
+    for name, kind in strategy_kinds().items():
+        if name == "random":
+            continue
+        if kind == "batch":
+            settings[name] = {"strategy": name}
+            continue
+        for rule in rules:
+            label = name if rule == "top" else f"{name}-{rule}"
+            settings[label] = {"strategy": name, "batch_selection": rule}
+    return settings
 
 
 def resolve_batch_selection(batch_selection, strategy):

@@ -7,17 +7,14 @@ import sys
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import RandomForestRegressor
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder
 
-from ._regressor import ActiveLearningRegressor
-from ._row_identity import key_token, normalize_column, row_identities, same_cell
-from ._store import is_teachable_value, write_new_file
-from .session import ImplausibleAnswerError, LabelingSession
-from .stopping import LabelBudget, StabilizingPredictions
+from .._members import final_step
+from .._regressor import ActiveLearningRegressor
+from .._row_identity import key_token, normalize_column, row_identities, same_cell
+from .._store import is_teachable_value, write_new_file
+from ..session import ImplausibleAnswerError, LabelingSession
+from ..stopping import LabelBudget, StabilizingPredictions
+from ._common import default_pipeline
 
 _SKIP_WORDS = {"s", "skip"}
 
@@ -124,43 +121,6 @@ def add_parser(commands):
     return label
 
 
-def default_model(X, random_state=0):
-    """One-hot + imputer + random forest, for CSVs of numbers and categories.
-
-    Parameters
-    ----------
-    X : DataFrame
-        The feature columns.
-    random_state : int, default=0
-
-    Returns
-    -------
-    model : Pipeline
-    """
-    numeric = list(X.select_dtypes(include="number").columns)
-    other = [c for c in X.columns if c not in numeric]
-    parts = []
-    if numeric:
-        parts.append(
-            ("numeric", SimpleImputer(strategy="median", add_indicator=True), numeric)
-        )
-    if other:
-        parts.append(
-            (
-                "categorical",
-                make_pipeline(
-                    SimpleImputer(strategy="constant", fill_value="(missing)"),
-                    OneHotEncoder(handle_unknown="ignore"),
-                ),
-                other,
-            )
-        )
-    forest = RandomForestRegressor(
-        n_estimators=100, oob_score=True, random_state=random_state
-    )
-    return Pipeline([("prepare", ColumnTransformer(parts)), ("forest", forest)])
-
-
 def estimate_error(learner):
     """Out-of-bag RMSE of the learner's forest, and how it was estimated.
 
@@ -171,8 +131,7 @@ def estimate_error(learner):
     if learner is None or not hasattr(learner, "n_labeled_") or learner.n_labeled_ < 5:
         return None, None
     model = learner.estimator_
-    final = model[-1] if isinstance(model, Pipeline) else model
-    predicted = getattr(final, "oob_prediction_", None)
+    predicted = getattr(final_step(model), "oob_prediction_", None)
     if predicted is None:
         return None, None
     predicted = np.asarray(predicted, dtype=float).ravel()
@@ -268,7 +227,7 @@ def _run(args):
                 f"{list(pool.features.columns)}."
             )
     learner = ActiveLearningRegressor(
-        default_model(pool.features, args.random_state),
+        default_pipeline(oob_score=True, random_state=args.random_state),
         random_state=args.random_state,
     )
     if pool.labeled_rows.size:

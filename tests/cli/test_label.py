@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skactive._label_cli import _Pool, default_model
 from skactive.cli import main
+from skactive.cli._common import default_pipeline
+from skactive.cli.label import _Pool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -364,9 +365,9 @@ def test_stopping_option_ends_the_prompt(pool_csv, tmp_path):
     assert term.close() == 0
 
 
-def test_default_model_handles_categories_and_missing(pool_csv):
+def test_default_pipeline_handles_categories_and_missing(pool_csv):
     pool = _Pool(pool_csv, "price")
-    model = default_model(pool.features).fit(pool.X_labeled, pool.y_labeled)
+    model = default_pipeline(oob_score=True).fit(pool.X_labeled, pool.y_labeled)
     predictions = model.predict(pool.X_pool)
     assert predictions.shape == (52,) and np.isfinite(predictions).all()
 

@@ -1,44 +1,16 @@
-"""The skactive command line: demo and simulate."""
+"""skactive simulate: strategies against random on a CSV."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from skactive.cli import build_parser, main
 
-
-@pytest.fixture
-def table(tmp_path):
-    """A CSV with numeric and text columns, missing inputs and missing targets."""
-    rng = np.random.RandomState(0)
-    n = 200
-    frame = pd.DataFrame({
-        "size": rng.uniform(1, 10, n),
-        "rooms": rng.randint(1, 6, n).astype(float),
-        "city": rng.choice(["north", "south", "east"], n),
-    })
-    frame["price"] = 3 * frame["size"] + frame["city"].map(
-        {"north": 5, "south": 0, "east": 2}) + rng.normal(size=n)
-    frame.loc[::9, "rooms"] = np.nan
-    frame.loc[::13, "city"] = None
-    frame.loc[[5, 50], "price"] = np.nan
-    path = tmp_path / "houses.csv"
-    frame.to_csv(path, index=False)
-    return path
-
-
-def run(argv, capsys):
-    status = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
-
-def test_simulate_writes_table_curves_and_png(table, tmp_path, capsys):
+def test_simulate_writes_table_curves_and_png(run, table, tmp_path):
     out = tmp_path / "out"
     status, stdout, err = run(
         ["simulate", table, "--target", "price", "--strategies", "uncertainty",
          "--budget", "40", "--initial-size", "10", "--batch-size", "10",
-         "--repeats", "1", "--out", out], capsys)
+         "--repeats", "1", "--out", out])
     assert status == 0, err
     assert "Left out 2 rows" in stdout
     assert "rmse_ratio" in stdout and "uncertainty" in stdout
@@ -72,7 +44,7 @@ def test_simulate_writes_table_curves_and_png(table, tmp_path, capsys):
         (["{one}", "--target", "price"], "has only 1 labeled row; the initial set"),
     ],
 )
-def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, capsys):
+def test_bad_input_gets_one_line_and_status_2(run, args, message, table, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     binary = tmp_path / "binary.csv"
@@ -89,7 +61,7 @@ def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, ca
     args = [a.format(table=table, empty=empty, binary=binary, only_target=only_target,
                      latin1=latin1, twenty=twenty, one=one)
             for a in args]
-    status, _, err = run(["simulate", *args, "--out", tmp_path / "out"], capsys)
+    status, _, err = run(["simulate", *args, "--out", tmp_path / "out"])
     assert status == 2
     assert "Traceback" not in err
     lines = err.strip().splitlines()
@@ -98,41 +70,9 @@ def test_bad_input_gets_one_line_and_status_2(args, message, table, tmp_path, ca
     assert "--budget" not in lines[0] or "--budget" in args
 
 
-@pytest.mark.parametrize("flag", ["--budget", "--repeats", "--batch-size"])
-def test_bad_numbers_are_argparse_errors(flag, table, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["simulate", str(table), "--target", "price", flag, "zero"])
-    assert exit_info.value.code == 2
-    assert "expected a positive integer" in capsys.readouterr().err
-
-
-def test_subcommands_register_through_one_function():
-    parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices
-    assert {"demo", "simulate"} <= set(commands)
-
-
-def test_demo_runs_every_registered_strategy_and_batch_rule():
-    from skactive._demo import registered_strategies
-    from skactive.strategies._registry import BATCH_SELECTIONS, strategy_kinds
-
-    settings = registered_strategies()
-    assert settings["random"] == {"strategy": "random"}
-    pairs = {(p["strategy"], p.get("batch_selection")) for p in settings.values()}
-    rules = sorted(set(BATCH_SELECTIONS) & {"top", "diverse"})
-    for name, kind in strategy_kinds().items():
-        if name == "random":
-            continue
-        if kind == "batch":  # chooses its own batch: runs once, with no rule
-            assert (name, None) in pairs
-            assert not any((name, rule) in pairs for rule in BATCH_SELECTIONS)
-        else:
-            for rule in rules:
-                assert (name, rule) in pairs
-
-
 def test_a_batch_rule_for_a_batch_strategy_is_a_command_error():
-    from skactive._demo import CommandError, parse_strategies
+    from skactive.cli import CommandError
+    from skactive.cli.simulate import parse_strategies
 
     with pytest.raises(CommandError, match="chooses its own batch"):
         parse_strategies(["lcmd:diverse"])
@@ -142,59 +82,21 @@ def test_a_batch_rule_for_a_batch_strategy_is_a_command_error():
     }
 
 
-def test_demo_writes_a_table_and_a_png_into_a_fresh_folder(tmp_path, capsys,
-                                                          monkeypatch):
-    # two strategies keep the test fast
-    import skactive._demo as demo
+def test_without_matplotlib_the_cli_says_so_before_the_run(run, table, tmp_path, monkeypatch):
+    import skactive.cli._common as common
 
-    monkeypatch.setattr(demo, "DEMO_STRATEGIES", {
-        "random": {"strategy": "random"}, "uncertainty": {"strategy": "uncertainty"}})
-    monkeypatch.chdir(tmp_path)
-    status, stdout, err = run(["demo", "--repeats", "1", "--n-jobs", "1"], capsys)
-    assert status == 0, err
-    assert "random" in stdout and "uncertainty" in stdout and "220" in stdout
-    assert "rmse_ratio" in stdout and "Not enough repeats to tell" in stdout
-    # progress on stderr although it is not a terminal
-    assert "simulate: 3/3 runs done" in err  # 2 strategies + the whole-pool model
-    out = tmp_path / "skactive-demo"
-    summary = pd.read_csv(out / "summary.csv", index_col="strategy")
-    assert list(summary.index) == ["random", "uncertainty"]
-    assert (out / "curves.png").read_bytes()[:4] == b"\x89PNG"
-    # a second run never overwrites the first
-    status, stdout, err = run(["demo", "--repeats", "1", "--n-jobs", "1"], capsys)
-    assert status == 0, err
-    assert (tmp_path / "skactive-demo-2" / "curves.png").exists()
-    # an explicit --out that holds results is refused before any run
-    status, stdout, err = run(["demo", "--out", out], capsys)
-    assert status == 2 and "already holds summary.csv" in err
-    assert "simulate:" not in err
-
-
-def test_demo_defaults_are_the_default_strategy_and_enough_repeats():
-    import skactive._demo as demo
-
-    args = build_parser().parse_args(["demo"])
-    assert args.repeats >= 3
-    assert demo.DEMO_STRATEGIES["lcmd"] == {"strategy": "lcmd"}
-    assert "random" in demo.DEMO_STRATEGIES
-
-
-def test_without_matplotlib_the_cli_says_so_before_the_run(table, tmp_path, capsys,
-                                                          monkeypatch):
-    import skactive._demo as demo
-
-    monkeypatch.setattr(demo, "has_matplotlib", lambda: False)
+    monkeypatch.setattr(common, "has_matplotlib", lambda: False)
     status, stdout, err = run(
         ["simulate", table, "--target", "price", "--strategies", "uncertainty",
          "--budget", "30", "--initial-size", "10", "--batch-size", "10",
-         "--repeats", "1", "--out", tmp_path / "out"], capsys)
+         "--repeats", "1", "--out", tmp_path / "out"])
     assert status == 0, err
     assert stdout.index("No PNG: matplotlib is missing") < stdout.index("Test RMSE")
     assert not (tmp_path / "out" / "curves.png").exists()
     assert (tmp_path / "out" / "summary.csv").exists()
 
 
-def test_simulate_prints_one_line_per_warning_cause(tmp_path, capsys):
+def test_simulate_prints_one_line_per_warning_cause(run, tmp_path):
     rng = np.random.RandomState(0)
     n = 200
     frame = pd.DataFrame({"a": rng.normal(size=n),
@@ -205,7 +107,7 @@ def test_simulate_prints_one_line_per_warning_cause(tmp_path, capsys):
     status, stdout, err = run(
         ["simulate", path, "--target", "target", "--strategies", "uncertainty",
          "--budget", "60", "--initial-size", "10", "--batch-size", "10",
-         "--repeats", "3", "--out", tmp_path / "out"], capsys)
+         "--repeats", "3", "--out", tmp_path / "out"])
     assert status == 0, err
     warning_lines = [line for line in err.splitlines() if line.startswith("warning:")]
     assert len(warning_lines) == 1
@@ -214,8 +116,7 @@ def test_simulate_prints_one_line_per_warning_cause(tmp_path, capsys):
     assert "Skipping features" not in stdout + err
 
 
-def test_a_failed_repeat_writes_the_finished_ones(table, tmp_path, capsys,
-                                                  monkeypatch):
+def test_a_failed_repeat_writes_the_finished_ones(run, table, tmp_path, monkeypatch):
     import skactive.simulation as simulation
 
     original, calls = simulation._one_run, []
@@ -231,7 +132,7 @@ def test_a_failed_repeat_writes_the_finished_ones(table, tmp_path, capsys,
     status, stdout, err = run(
         ["simulate", table, "--target", "price", "--strategies", "uncertainty",
          "--budget", "30", "--initial-size", "10", "--batch-size", "10",
-         "--repeats", "3", "--n-jobs", "1", "--out", out], capsys)
+         "--repeats", "3", "--n-jobs", "1", "--out", out])
     assert status == 1
     assert "repeat 1 failed" in err and "disk on fire" in err
     assert "Returning the 1 finished repeat (0)" in err
