@@ -262,7 +262,7 @@ def _run(args):
         if args.forget is not None:
             return _forget(session, pool, args.forget)
         if args.serve:
-            from .web._cli import serve_pool
+            from ..web._cli import serve_pool
 
             return serve_pool(session, pool, args)
         return _interactive(session, pool, show, args.batch, args.annotator)

@@ -68,7 +68,7 @@ def _is_fitted(learner):
 
 
 def _error_estimate(learner):
-    from .._label_cli import estimate_error
+    from ..cli.label import estimate_error
 
     try:
         return estimate_error(learner)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from skactive import ActiveLearningRegressor
-from skactive._label_cli import default_model
+from skactive.cli._common import default_pipeline
 from skactive.web._columns import column_order
 from skactive.web._format import (
     code_like,
@@ -75,7 +75,7 @@ def test_columns_ordered_by_importance_through_the_pipeline():
         }
     )
     y = X["sqft"] * 1000 + rng.normal(size=80)
-    learner = ActiveLearningRegressor(default_model(X)).fit(X, y)
+    learner = ActiveLearningRegressor(default_pipeline(oob_score=True, random_state=0)).fit(X, y)
     assert column_order(learner, list(X.columns))[0] == "sqft"
-    unfitted = ActiveLearningRegressor(default_model(X))
+    unfitted = ActiveLearningRegressor(default_pipeline(oob_score=True, random_state=0))
     assert column_order(unfitted, list(X.columns)) == list(X.columns)

@@ -168,7 +168,7 @@ def test_a_rebound_host_name_is_refused(server):
     [
         "/static/../session.py",
         "/static/%2e%2e/_app.py",
-        "/static/..%2f..%2f_label_cli.py",
+        "/static/..%2f..%2fcli%2flabel.py",
         "/static/index.html/../../__init__.py",
         "/static//etc/passwd",
         "/../../../etc/passwd",
