@@ -29,6 +29,7 @@ import pandas as pd
 from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
 
 from ._rows import take_rows
+from ._validation import ask, check_n, check_oracle, check_targets
 from .strategies._base import BaseStrategy
 from .strategies._batch import TopSelection
 from .strategies._lcmd import LCMDSampling, lcmd_select
@@ -381,9 +382,7 @@ def _choose(learner, n, positions, scores, rows, how):
 
 
 def _check_size(n, n_pool, name):
-    from ._regressor import _check_n
-
-    return _check_n(n, np.inf if n_pool is None else n_pool, name=name)
+    return check_n(n, np.inf if n_pool is None else n_pool, name=name)
 
 
 def lazy_scores(learner, pool, transform=None, shipped=None):
@@ -469,8 +468,6 @@ def dask_learn(
     rows come back with the candidates, so the pool is never read into the
     client. An array oracle is read only at the queried positions.
     """
-    from ._regressor import _ask, _check_oracle, _check_targets
-
     check_is_fitted(learner)
     if stopping is not None:
         raise ValueError(
@@ -486,10 +483,10 @@ def dask_learn(
         raise ValueError("Pass X_val and y_val together, or neither.")
     if X_val is not None:
         X_val = learner._validate_X(X_val, reset=False)
-        y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
+        y_val = check_targets(y_val, _num_samples(X_val), allow_nan=False)
     lazy_oracle = is_dask_collection(oracle)
     if pool.known:
-        _check_oracle_length(oracle, pool.n_rows, lazy_oracle, _check_oracle)
+        _check_oracle_length(oracle, pool.n_rows, lazy_oracle, check_oracle)
     taken = np.empty(0, dtype=np.int64)
     bought = 0
     while bought < n_queries:
@@ -498,12 +495,12 @@ def dask_learn(
         positions, scores, rows, how = _candidates(learner, pool, k, taken=taken)
         if not known:
             n_queries = _check_size(n_queries, pool.n_rows, "n_queries")
-            _check_oracle_length(oracle, pool.n_rows, lazy_oracle, _check_oracle)
+            _check_oracle_length(oracle, pool.n_rows, lazy_oracle, check_oracle)
         positions, rows = _choose(learner, k, positions, scores, rows, how)
         if lazy_oracle:
-            answers = _ask(_read_at(oracle, positions), rows, np.arange(k))
+            answers = ask(_read_at(oracle, positions), rows, np.arange(k))
         else:
-            answers = _ask(oracle, rows, positions)
+            answers = ask(oracle, rows, positions)
         answered = ~np.isnan(answers)
         if not answered.all():
             kept = positions[answered]

@@ -1,6 +1,5 @@
 """ActiveLearningRegressor: a regressor that says which rows to label next."""
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -12,7 +11,6 @@ from sklearn.base import (
     clone,
 )
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.exceptions import DataConversionWarning
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -43,6 +41,14 @@ from .strategies._registry import (
     resolve_strategy,
 )
 from .synthesis import learn_domain, synthesize
+from ._validation import (
+    ask,
+    check_float32_targets,
+    check_n,
+    check_oracle,
+    check_row_params,
+    check_targets,
+)
 
 # Fitted attributes a budgeted fit copies from its inner learner.
 _LEARNED_STATE = (
@@ -239,7 +245,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
     def _fit(self, X, y, fit_params):
         raw_X = X
         X = self._validate_X(X, reset=True)
-        y = _check_targets(y, _num_samples(X), allow_nan=True)
+        y = check_targets(y, _num_samples(X), allow_nan=True)
         strategy = resolve_strategy(self.strategy)
         batch_selection = self._resolve_batch_selection(strategy)
         labeled = np.flatnonzero(~np.isnan(y))
@@ -401,12 +407,12 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         if is_dask_collection(X_pool):
             return dask_query(self, X_pool, n, return_scores=return_scores)
         X_pool = self._validate_X(X_pool, reset=False)
-        positions, scores = self._query(X_pool, _check_n(n, _num_samples(X_pool)))
+        positions, scores = self._query(X_pool, check_n(n, _num_samples(X_pool)))
         return (positions, scores) if return_scores else positions
 
     def _query(self, X_pool, n):
         if isinstance(self.strategy_, LCMDSampling):
-            _check_float32_targets(self.y_labeled_)
+            check_float32_targets(self.y_labeled_)
         rng = self._rng(salt=self.n_labeled_ + 1)
         X_model = None
         if self.strategy_.selects_batch or getattr(
@@ -528,8 +534,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         check_is_fitted(self)
         raw_X = X
         X, n_new = self._validate_rows(X)
-        y = _check_targets(y, n_new, allow_nan=False)
-        _check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
+        y = check_targets(y, n_new, allow_nan=False)
+        check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
         if n_new == 0:
             if refit and getattr(self, "n_awaiting_refit_", 0):
                 return self._teach_validated(X, y, raw_X, {})
@@ -688,15 +694,15 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
     ):
         X_pool = self._validate_X(X_pool, reset=False)
         n_pool = _num_samples(X_pool)
-        n_queries = _check_n(n_queries, n_pool, name="n_queries")
+        n_queries = check_n(n_queries, n_pool, name="n_queries")
         batch_size = self.batch_size if batch_size is None else batch_size
-        batch_size = _check_n(batch_size, np.inf, name="batch_size")
-        _check_oracle(oracle, n_pool)
+        batch_size = check_n(batch_size, np.inf, name="batch_size")
+        check_oracle(oracle, n_pool)
         if (X_val is None) != (y_val is None):
             raise ValueError("Pass X_val and y_val together, or neither.")
         if X_val is not None:
             X_val = self._validate_X(X_val, reset=False)
-            y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
+            y_val = check_targets(y_val, _num_samples(X_val), allow_nan=False)
         pool_fit_params = pool_fit_params or {}
         criteria = start_criteria(stopping, learner=self)
         available = np.ones(n_pool, dtype=bool)
@@ -713,7 +719,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             local, _ = self._query(take_rows(X_pool, candidates), k)
             positions = candidates[local]
             rows = take_rows(X_pool, positions)
-            answers = _ask(oracle, rows, positions)
+            answers = ask(oracle, rows, positions)
             params = split_row_params(pool_fit_params, n_pool, positions)
             answered = ~np.isnan(answers)
             if not answered.all():
@@ -852,137 +858,3 @@ def _seed_unset_random_states(model, seed):
     }
     if to_set:
         model.set_params(**to_set)
-
-
-def _check_targets(y, n_samples, allow_nan):
-    """One numeric target per row; NaN allowed only where ``allow_nan``."""
-    if hasattr(y, "to_numpy"):
-        try:
-            y_array = y.to_numpy(dtype=np.float64, na_value=np.nan)
-        except (ValueError, TypeError):
-            y_array = y.to_numpy()
-    else:
-        y_array = np.asarray(y)
-    if y_array.ndim == 2 and y_array.shape[1] == 1:
-        warnings.warn(
-            "A column-vector y was passed when a 1d array was expected. Please "
-            "change the shape of y to (n_samples,), for example using ravel().",
-            DataConversionWarning,
-            stacklevel=3,
-        )
-        y_array = y_array.ravel()
-    if y_array.ndim != 1:
-        raise ValueError(
-            f"y must hold one target per row, a 1-d array; got shape {y_array.shape}."
-        )
-    if np.iscomplexobj(y_array):
-        raise ValueError("Complex data not supported; y must hold real numbers.")
-    try:
-        y_array = np.asarray(y_array, dtype=np.float64)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(
-            f"y must hold numeric targets (NaN for unlabeled rows): {exc}"
-        ) from exc
-    if y_array.shape[0] != n_samples:
-        raise ValueError(
-            f"X has {n_samples} rows but y has {y_array.shape[0]}; pass one "
-            "target per row."
-        )
-    if np.isinf(y_array).any():
-        raise ValueError(
-            "y holds infinite values; pass finite targets (NaN marks unlabeled rows)."
-        )
-    if not allow_nan and np.isnan(y_array).any():
-        raise ValueError(
-            "y holds NaN; every row taught must have a target. Leave unlabeled "
-            "rows out."
-        )
-    return y_array
-
-
-# LCMD computes in float32; its squared distances between predictions stay
-# finite for targets up to about this size (measured: 1e36 works, 1e37 not).
-_LCMD_MAX_TARGET = 1e36
-
-
-def _check_float32_targets(y):
-    largest = float(np.max(np.abs(y))) if y.size else 0.0
-    if largest > _LCMD_MAX_TARGET:
-        raise ValueError(
-            f"The lcmd strategy computes in float32 and cannot take targets as large "
-            f"as {largest:.3g} (at most {_LCMD_MAX_TARGET:g}); rescale y (for "
-            "example y / 1e30, and predictions * 1e30) or use another strategy."
-        )
-
-
-def _check_row_params(new_params, n_new, old_params, n_old):
-    """Per-row fit parameters of ``teach`` must have one value per new row."""
-    for key, value in new_params.items():
-        if value is None or np.isscalar(value) or isinstance(value, (str, dict)):
-            continue
-        try:
-            length = _num_samples(value)
-        except TypeError:
-            continue
-        per_row = key == "sample_weight" or is_row_param(old_params.get(key), n_old)
-        if per_row and length != n_new:
-            raise ValueError(
-                f"{key} has {length} values for the {n_new} rows taught; pass one "
-                "value per row."
-            )
-
-
-def _check_n(n, n_pool, name="n"):
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, Integral):
-        raise TypeError(f"{name} must be an int; got {n!r}.")
-    if n < 1:
-        raise ValueError(f"{name}={n} must be at least 1.")
-    if n > n_pool:
-        raise ValueError(
-            f"{name}={n} is larger than the pool ({n_pool} rows); pass "
-            f"{name} <= {n_pool} or a larger X_pool."
-        )
-    return int(n)
-
-
-def _check_oracle(oracle, n_pool):
-    if callable(oracle):
-        return
-    try:
-        length = len(oracle)
-    except TypeError:
-        raise TypeError(
-            "oracle must be a callable (rows -> targets) or an array of targets "
-            f"aligned with X_pool; got {type(oracle).__name__}."
-        ) from None
-    if length != n_pool:
-        raise ValueError(
-            f"The oracle array has {length} targets but X_pool has {n_pool} rows; "
-            "pass one target per pool row."
-        )
-
-
-def _ask(oracle, rows, positions):
-    """The oracle's answers for the queried rows, read only at ``positions``."""
-    if callable(oracle):
-        answers = oracle(rows)
-    elif hasattr(oracle, "iloc"):
-        answers = oracle.iloc[positions]
-    elif isinstance(oracle, np.ndarray):
-        answers = oracle[positions]
-    else:
-        answers = [oracle[int(i)] for i in positions]
-    try:
-        answers = np.asarray(answers, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"The oracle returned non-numeric answers: {exc}") from exc
-    if answers.ndim == 2 and answers.shape[1] == 1:
-        answers = answers.ravel()
-    if answers.shape != (len(positions),):
-        raise ValueError(
-            f"The oracle returned {answers.size} answers for {len(positions)} rows; "
-            "return one target per queried row."
-        )
-    if np.isinf(answers).any():
-        raise ValueError("The oracle returned infinite values; return finite targets.")
-    return answers

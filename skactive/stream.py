@@ -13,7 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import dask_decide, is_dask_collection
 from ._members import final_step
-from ._regressor import ActiveLearningRegressor, _check_targets
+from ._regressor import ActiveLearningRegressor
+from ._validation import check_targets
 from ._rows import concat_rows, is_row_param, take_rows
 
 
@@ -279,7 +280,7 @@ class StreamSelector(BaseEstimator):
     def _update(self, X, y):
         learner = self._fitted_learner()
         X, n = learner._validate_rows(X)
-        y = _check_targets(y, n, allow_nan=False)
+        y = check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:

@@ -21,6 +21,7 @@ from pandas.api.types import (
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
+from ._validation import check_n
 from ._geometry import farthest_first, min_distances, pairwise_sq_distances, top_n
 
 # Rows per block when scanning a large X for its domain.
@@ -329,11 +330,10 @@ def synthesize(
     >>> synthesize(alr, 4, bounds={0: (0.0, 0.5)}, random_state=0).shape
     (4, 10)
     """
-    from ._regressor import _check_n
     from .strategies import RandomSampling
 
     check_is_fitted(learner)
-    n = _check_n(n, np.inf)
+    n = check_n(n, np.inf)
     if not (isinstance(density, numbers.Real) and density >= 0):
         raise ValueError(f"density must be a number >= 0; got {density!r}.")
     domain = getattr(learner, "domain_", None)
