@@ -14,22 +14,21 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _num_samples,
     check_is_fitted,
     validate_data,
 )
 
-from ._densify import densified
 from ._dask import dask_learn, dask_query, is_dask_collection
-from . import _boosting
-from ._boosting import committee_members, is_boosting
 from ._members import (
+    final_step,
+    fit_models,
     has_native_std,
     is_averaging_ensemble,
     member_predictions,
     predictive_std,
+    transform_for_final,
 )
 from ._rows import concat_rows, is_row_param, split_row_params, take_rows
 from .stopping import first_reason, labels_left, start_criteria
@@ -40,7 +39,7 @@ from .strategies._registry import (
     resolve_batch_selection,
     resolve_strategy,
 )
-from .synthesis import learn_domain, synthesize
+from ._domain import learn_domain
 from ._validation import (
     ask,
     check_float32_targets,
@@ -306,33 +305,17 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def _fit_state(self, X, y, params, strategy, batch_selection):
         """Fit the model (and committee) on labeled rows; return the new state."""
-        estimator = self._get_estimator()
         n_labeled = _num_samples(X)
-        rng = self._rng(salt=n_labeled)
-        if isinstance(self.committee, list):
-            templates = self.committee
-        else:
-            size = self.committee or strategy.bootstrap_members_needed(
-                estimator, self.committee
-            )
-            templates = [estimator] * size
-        main = None
-        if self.committee is None:
-            main = _fit_member(estimator, X, y, params, rng.randint(2**31 - 1), False)
-        seeds = rng.randint(2**31 - 1, size=len(templates))
-        bootstrap = [True] * len(templates)
-        if self.committee is None and templates and is_boosting(estimator):
-            if _boosting._DESIGN == "virtual":
-                templates, seeds = [], []
-            # A committee the strategy asked for: the booster's own design.
-            else:
-                templates, bootstrap = zip(*committee_members(estimator, seeds, n_labeled))
-        committee = None
-        if templates:
-            committee = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_member)(template, X, y, params, seed, boot)
-                for template, seed, boot in zip(templates, seeds, bootstrap)
-            )
+        main, committee = fit_models(
+            self._get_estimator(),
+            self.committee,
+            strategy,
+            X,
+            y,
+            params,
+            rng=self._rng(salt=n_labeled),
+            n_jobs=self.n_jobs,
+        )
         return {
             "estimator_": main,
             "committee_": committee,
@@ -376,7 +359,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             return np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
         if self.committee_ is None and not is_averaging_ensemble(self.estimator_):
             raise ValueError(
-                f"{type(_final(self.estimator_)).__name__} gives no predictive "
+                f"{type(final_step(self.estimator_)).__name__} gives no predictive "
                 "spread (no return_std and no ensemble members); pass "
                 "committee=<int> to wrap it in a bootstrap committee."
             )
@@ -472,6 +455,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         >>> alr.teach(X_new, y_new).n_labeled_
         35
         """
+        from .synthesis import synthesize  # a feature of its own, loaded on use
+
         check_is_fitted(self)
         return synthesize(
             self, n, bounds=bounds, random_state=self._rng(salt=self.n_labeled_ + 2)
@@ -495,9 +480,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
-        if isinstance(reference, Pipeline) and len(reference.steps) > 1:
-            return reference[:-1].transform(X)
-        return X
+        return transform_for_final(reference, X)
 
     # ---------------------------------------------------------------- teach
 
@@ -827,34 +810,3 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         for name in ("allow_nan", "sparse", "categorical", "string"):
             setattr(tags.input_tags, name, all(getattr(t, name) for t in inner))
         return tags
-
-
-def _final(estimator):
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
-
-
-def _fit_member(template, X, y, params, seed, bootstrap):
-    """Fit a clone of ``template``, on a bootstrap resample if asked."""
-    # A final step that rejects sparse input gets dense input, whatever the
-    # preceding steps produce on these rows.
-    model = densified(clone(template))
-    _seed_unset_random_states(model, seed)
-    if bootstrap:
-        n = y.shape[0]
-        rows = np.random.RandomState(seed).randint(n, size=n)
-        X, y = take_rows(X, rows), y[rows]
-        params = split_row_params(params, n, rows)
-    return model.fit(X, y, **params)
-
-
-def _seed_unset_random_states(model, seed):
-    """Give every unset ``random_state`` of a clone a seed, for reproducibility."""
-    rng = np.random.RandomState(seed)
-    to_set = {
-        key: int(rng.randint(2**31 - 1))
-        for key, value in sorted(model.get_params(deep=True).items())
-        if (key == "random_state" or key.endswith("__random_state"))
-        and (value is None or isinstance(value, np.random.RandomState))
-    }
-    if to_set:
-        model.set_params(**to_set)
