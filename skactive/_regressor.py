@@ -40,6 +40,7 @@ from .strategies._registry import (
     resolve_strategy,
 )
 from ._domain import learn_domain
+from ._metrics import errors
 from ._validation import (
     ask,
     check_float32_targets,
@@ -288,17 +289,16 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         rng = self._rng(salt=0)
         order = rng.permutation(labeled.size)
         start, rest = labeled[order[:initial]], np.sort(labeled[order[initial:]])
-        n = _num_samples(X)
-        inner = clone(self).set_params(budget=None)
-        inner.fit(take_rows(X, start), y[start], **split_row_params(fit_params, n, start))
-        if self.budget > initial:
-            inner._learn(
-                take_rows(X, rest),
-                y[rest],
-                n_queries=self.budget - initial,
-                batch_size=self.batch_size,
-                pool_fit_params=split_row_params(fit_params, n, rest),
-            )
+        inner, _ = fit_then_learn(
+            clone(self).set_params(budget=None),
+            X,
+            y,
+            start,
+            rest,
+            n_queries=self.budget - initial,
+            batch_size=self.batch_size,
+            fit_params=fit_params,
+        )
         for record in inner.history_:
             record["positions"] = rest[record["positions"]]
         return {name: getattr(inner, name) for name in _LEARNED_STATE}
@@ -609,6 +609,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         y_val=None,
         verbose=False,
         stopping=None,
+        **fit_params,
     ):
         """Run the active-learning loop: query, ask the oracle, teach, repeat.
 
@@ -638,6 +639,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             ``history_[-1]["stopped"]``. A :class:`~skactive.LabelBudget` is
             exact: the last batch is cut to fit it, and a learner already at
             the budget buys nothing.
+        **fit_params : dict
+            Fit parameters for the pool rows: a per-row one (such as
+            ``sample_weight``) has one value per row of ``X_pool`` and is
+            passed, with its rows, to the fits that teach them.
 
         Returns
         -------
@@ -647,34 +652,16 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         if is_dask_collection(X_pool):
+            if fit_params:
+                raise ValueError(
+                    "Fit parameters for the pool rows are not available for a "
+                    f"Dask pool (got {sorted(fit_params)}); pass them for a pool "
+                    "in memory, or none."
+                )
             return dask_learn(
                 self, X_pool, oracle, n_queries=n_queries, batch_size=batch_size,
                 X_val=X_val, y_val=y_val, verbose=verbose, stopping=stopping,
             )
-        return self._learn(
-            X_pool,
-            oracle,
-            n_queries=n_queries,
-            batch_size=batch_size,
-            X_val=X_val,
-            y_val=y_val,
-            verbose=verbose,
-            stopping=stopping,
-        )
-
-    def _learn(
-        self,
-        X_pool,
-        oracle,
-        *,
-        n_queries,
-        batch_size=None,
-        X_val=None,
-        y_val=None,
-        verbose=False,
-        pool_fit_params=None,
-        stopping=None,
-    ):
         X_pool = self._validate_X(X_pool, reset=False)
         n_pool = _num_samples(X_pool)
         n_queries = check_n(n_queries, n_pool, name="n_queries")
@@ -686,7 +673,6 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         if X_val is not None:
             X_val = self._validate_X(X_val, reset=False)
             y_val = check_targets(y_val, _num_samples(X_val), allow_nan=False)
-        pool_fit_params = pool_fit_params or {}
         criteria = start_criteria(stopping, learner=self)
         available = np.ones(n_pool, dtype=bool)
         bought = 0
@@ -703,7 +689,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             positions = candidates[local]
             rows = take_rows(X_pool, positions)
             answers = ask(oracle, rows, positions)
-            params = split_row_params(pool_fit_params, n_pool, positions)
+            params = split_row_params(fit_params, n_pool, positions)
             answered = ~np.isnan(answers)
             if not answered.all():
                 kept = positions[answered]
@@ -741,9 +727,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
     def _record(self, positions, X_val, y_val):
         val_rmse = val_mae = None
         if X_val is not None:
-            residual = self.predict(X_val) - y_val
-            val_rmse = float(np.sqrt(np.mean(residual**2)))
-            val_mae = float(np.mean(np.abs(residual)))
+            val_rmse, val_mae = errors(y_val, self.predict(X_val))
         return {
             "round": len(self.history_) + 1,
             "n_labels": self.n_labeled_,
@@ -810,3 +794,50 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         for name in ("allow_nan", "sparse", "categorical", "string"):
             setattr(tags.input_tags, name, all(getattr(t, name) for t in inner))
         return tags
+
+
+def fit_then_learn(
+    learner,
+    X,
+    y,
+    start,
+    rest,
+    *,
+    n_queries,
+    batch_size,
+    X_val=None,
+    y_val=None,
+    stopping=None,
+    fit_params=None,
+):
+    """Initial labels, then learn: the loop of a budgeted fit and of ``simulate``.
+
+    Fit ``learner`` on the rows ``start`` of ``X``, then let it buy
+    ``n_queries`` labels among the rows ``rest``, with ``y`` as the oracle
+    (read only at the queried positions). Per-row ``fit_params`` follow
+    their rows.
+
+    Returns
+    -------
+    learner : ActiveLearningRegressor
+        The learner, taught. ``history_`` positions index ``rest``.
+    start_record : dict
+        The record of the initial fit: ``n_labels``, and ``val_rmse`` and
+        ``val_mae`` on the validation set (None without one).
+    """
+    fit_params = fit_params or {}
+    n = _num_samples(X)
+    learner.fit(take_rows(X, start), y[start], **split_row_params(fit_params, n, start))
+    start_record = learner._record([], X_val, y_val)
+    if n_queries > 0:
+        learner.learn(
+            take_rows(X, rest),
+            y[rest],
+            n_queries=n_queries,
+            batch_size=batch_size,
+            X_val=X_val,
+            y_val=y_val,
+            stopping=stopping,
+            **split_row_params(fit_params, n, rest),
+        )
+    return learner, start_record
