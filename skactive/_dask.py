@@ -501,27 +501,9 @@ def dask_learn(
             answers = ask(_read_at(oracle, positions), rows, np.arange(k))
         else:
             answers = ask(oracle, rows, positions)
-        answered = ~np.isnan(answers)
-        if not answered.all():
-            kept = positions[answered]
-            if kept.size:
-                kept_rows = take_rows(rows, np.flatnonzero(answered))
-                learner._teach_validated(kept_rows, answers[answered], kept_rows, {})
-                learner.history_.append(learner._record(kept, X_val, y_val))
-            raise ValueError(
-                f"The oracle returned NaN for pool positions "
-                f"{positions[~answered].tolist()}; the {kept.size} other answers "
-                "of this round were taught. Give a number for every row."
-            )
-        learner._teach_validated(rows, answers, rows, {})
+        learner._teach_round(positions, rows, answers, {}, X_val, y_val, verbose)
         taken = np.union1d(taken, positions)
         bought += k
-        record = learner._record(positions, X_val, y_val)
-        learner.history_.append(record)
-        if verbose:
-            rmse = record["val_rmse"]
-            tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
-            print(f"round {record['round']}: {record['n_labels']} labels{tail}")
     return learner
 
 

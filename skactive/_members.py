@@ -9,6 +9,7 @@ Where a learner's spread comes from, in order of preference:
    needed one.
 """
 
+import copy
 import inspect
 
 import numpy as np
@@ -126,6 +127,43 @@ def _seed_unset_random_states(model, seed):
     }
     if to_set:
         model.set_params(**to_set)
+
+
+def partial_fit_models(main, members, X, y, rng):
+    """Copies of fitted models updated with ``partial_fit`` on new rows.
+
+    ``main`` learns every row; each committee member a Poisson(1) bootstrap
+    of them (online bagging), drawn from ``rng``. The models given are left
+    as they are, so a failure changes nothing.
+
+    Returns
+    -------
+    main, members : the updated copies (``None`` and ``[]`` stay as they are)
+    """
+    n = y.shape[0]
+    main = None if main is None else _partial_fit_copy(main, X, y, np.arange(n))
+    if members:
+        members = [
+            _partial_fit_copy(
+                member, X, y, np.repeat(np.arange(n), rng.poisson(1.0, size=n))
+            )
+            for member in members
+        ]
+    return main, members
+
+
+def _partial_fit_copy(model, X, y, rows):
+    model = copy.deepcopy(model)
+    if rows.size:
+        model.partial_fit(take_rows(X, rows), y[rows])
+    return model
+
+
+def can_partial_fit(models):
+    """Whether every model is a bare regressor (no Pipeline) with ``partial_fit``."""
+    return all(
+        m is final_step(m) and hasattr(m, "partial_fit") for m in models if m is not None
+    )
 
 
 def has_native_std(estimator):

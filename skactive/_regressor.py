@@ -8,29 +8,43 @@ from sklearn.base import (
     MetaEstimatorMixin,
     RegressorMixin,
     _fit_context,
-    clone,
 )
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import (
-    _num_samples,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from ._budget import budgeted_state
 from ._dask import dask_learn, dask_query, is_dask_collection
+from ._domain import learn_domain
 from ._members import (
+    can_partial_fit,
     final_step,
     fit_models,
     has_native_std,
     is_averaging_ensemble,
     member_predictions,
+    partial_fit_models,
     predictive_std,
     transform_for_final,
 )
-from ._rows import concat_rows, is_row_param, split_row_params, take_rows
+from ._metrics import errors
+from ._rows import (
+    append_row_params,
+    concat_rows,
+    is_row_param,
+    split_row_params,
+    take_rows,
+)
+from ._validation import (
+    ask,
+    check_float32_targets,
+    check_n,
+    check_oracle,
+    check_row_params,
+    check_targets,
+    validate_X,
+)
 from .stopping import first_reason, labels_left, start_criteria
 from .strategies._lcmd import LCMDSampling
 from .strategies._registry import (
@@ -39,30 +53,6 @@ from .strategies._registry import (
     resolve_batch_selection,
     resolve_strategy,
 )
-from ._domain import learn_domain
-from ._metrics import errors
-from ._validation import (
-    ask,
-    check_float32_targets,
-    check_n,
-    check_oracle,
-    check_row_params,
-    check_targets,
-)
-
-# Fitted attributes a budgeted fit copies from its inner learner.
-_LEARNED_STATE = (
-    "estimator_",
-    "committee_",
-    "strategy_",
-    "batch_selection_",
-    "X_labeled_",
-    "y_labeled_",
-    "n_labeled_",
-    "history_",
-    "_fit_params",
-)
-
 
 class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
     """A regressor that also says which unlabeled rows are worth labeling next.
@@ -255,7 +245,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 "skactive.cold_start(X_pool, n) says which rows to label."
             )
         if self.budget is not None:
-            state = self._budgeted_fit(X, y, labeled, fit_params)
+            state = budgeted_state(self, X, y, labeled, fit_params)
         else:
             params = split_row_params(fit_params, _num_samples(X), labeled)
             state = self._fit_state(
@@ -268,40 +258,6 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         for name, value in state.items():
             setattr(self, name, value)
         return self
-
-    def _budgeted_fit(self, X, y, labeled, fit_params):
-        """Simulated active learning on the labeled rows of ``X``."""
-        initial = (
-            min(self.batch_size, self.budget)
-            if self.initial_size is None
-            else self.initial_size
-        )
-        if initial > self.budget:
-            raise ValueError(
-                f"budget={self.budget} is smaller than initial_size={initial}; "
-                "pass a budget at least as large as the initial labeled set."
-            )
-        if self.budget > labeled.size:
-            raise ValueError(
-                f"budget={self.budget} is larger than the {labeled.size} labeled "
-                "rows fit was given to buy from; lower the budget or pass more rows."
-            )
-        rng = self._rng(salt=0)
-        order = rng.permutation(labeled.size)
-        start, rest = labeled[order[:initial]], np.sort(labeled[order[initial:]])
-        inner, _ = fit_then_learn(
-            clone(self).set_params(budget=None),
-            X,
-            y,
-            start,
-            rest,
-            n_queries=self.budget - initial,
-            batch_size=self.batch_size,
-            fit_params=fit_params,
-        )
-        for record in inner.history_:
-            record["positions"] = rest[record["positions"]]
-        return {name: getattr(inner, name) for name in _LEARNED_STATE}
 
     def _fit_state(self, X, y, params, strategy, batch_selection):
         """Fit the model (and committee) on labeled rows; return the new state."""
@@ -554,7 +510,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         n_new = _num_samples(X)
         X_all = concat_rows(self.X_labeled_, X) if n_new else self.X_labeled_
         y_all = np.concatenate([self.y_labeled_, y])
-        params = self._appended_params(fit_params, n_new)
+        params = append_row_params(self._fit_params, self.n_labeled_, fit_params, n_new)
         if refit:
             state = self._fit_state(
                 X_all, y_all, params, self.strategy_, self.batch_selection_
@@ -576,25 +532,31 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             setattr(self, name, value)
         return self
 
-    def _appended_params(self, new_params, n_new):
-        old_params, n_old = self._fit_params, self.n_labeled_
-        merged = {}
-        for key in set(old_params) | set(new_params):
-            old, new = old_params.get(key), new_params.get(key)
-            old_rows, new_rows = is_row_param(old, n_old), is_row_param(new, n_new)
-            if not (old_rows or new_rows):
-                merged[key] = new if key in new_params else old
-                continue
-            if key == "sample_weight":
-                old = np.asarray(old, dtype=float) if old_rows else np.ones(n_old)
-                new = np.asarray(new, dtype=float) if new_rows else np.ones(n_new)
-            elif not (old_rows and new_rows):
-                raise ValueError(
-                    f"{key} has one value per row; pass {key} for every row, in "
-                    "fit and teach alike."
-                )
-            merged[key] = np.concatenate([np.asarray(old), np.asarray(new)])
-        return merged
+    def _can_teach_incrementally(self):
+        """Whether :meth:`_teach_incremental` can take new rows: every model
+        has ``partial_fit`` and no fit parameter is per row."""
+        return can_partial_fit([self.estimator_, *(self.committee_ or [])]) and not any(
+            is_row_param(value, self.n_labeled_) for value in self._fit_params.values()
+        )
+
+    def _teach_incremental(self, X, y, rng):
+        """Teach validated rows through the models' ``partial_fit``, with no
+        refit: the incremental path of :class:`~skactive.StreamSelector`.
+        If an update fails, the learner is left as it was."""
+        main, members = partial_fit_models(self.estimator_, self.committee_, X, y, rng)
+        y_all = np.concatenate([self.y_labeled_, y])
+        state = {
+            "estimator_": main,
+            "committee_": members,
+            "X_labeled_": concat_rows(self.X_labeled_, X),
+            "y_labeled_": y_all,
+            "n_labeled_": int(y_all.shape[0]),
+        }
+        if getattr(self, "domain_", None) is not None:
+            state["domain_"] = self.domain_.union(X)
+        for name, value in state.items():
+            setattr(self, name, value)
+        return self
 
     # ---------------------------------------------------------------- learn
 
@@ -690,32 +652,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             rows = take_rows(X_pool, positions)
             answers = ask(oracle, rows, positions)
             params = split_row_params(fit_params, n_pool, positions)
-            answered = ~np.isnan(answers)
-            if not answered.all():
-                kept = positions[answered]
-                if kept.size:
-                    kept_rows = take_rows(rows, np.flatnonzero(answered))
-                    self._teach_validated(
-                        kept_rows,
-                        answers[answered],
-                        kept_rows,
-                        split_row_params(params, k, np.flatnonzero(answered)),
-                    )
-                    self.history_.append(self._record(kept, X_val, y_val))
-                raise ValueError(
-                    f"The oracle returned NaN for pool positions "
-                    f"{positions[~answered].tolist()}; the {kept.size} other answers "
-                    "of this round were taught. Give a number for every row."
-                )
-            self._teach_validated(rows, answers, rows, params)
+            record = self._teach_round(
+                positions, rows, answers, params, X_val, y_val, verbose
+            )
             available[positions] = False
             bought += k
-            record = self._record(positions, X_val, y_val)
-            self.history_.append(record)
-            if verbose:
-                rmse = record["val_rmse"]
-                tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
-                print(f"round {record['round']}: {record['n_labels']} labels{tail}")
             reason = first_reason(
                 criteria, self, X_pool, np.flatnonzero(available), record
             )
@@ -723,6 +664,39 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 record["stopped"] = reason
                 break
         return self
+
+    def _teach_round(self, positions, rows, answers, params, X_val, y_val, verbose):
+        """Teach one round's answers and record the round in ``history_``.
+
+        If the oracle left some rows unanswered (NaN), the others are taught
+        and recorded, then a ValueError names the unanswered positions.
+        """
+        answered = ~np.isnan(answers)
+        if not answered.all():
+            kept = positions[answered]
+            if kept.size:
+                keep = np.flatnonzero(answered)
+                kept_rows = take_rows(rows, keep)
+                self._teach_validated(
+                    kept_rows,
+                    answers[answered],
+                    kept_rows,
+                    split_row_params(params, len(positions), keep),
+                )
+                self.history_.append(self._record(kept, X_val, y_val))
+            raise ValueError(
+                f"The oracle returned NaN for pool positions "
+                f"{positions[~answered].tolist()}; the {kept.size} other answers "
+                "of this round were taught. Give a number for every row."
+            )
+        self._teach_validated(rows, answers, rows, params)
+        record = self._record(positions, X_val, y_val)
+        self.history_.append(record)
+        if verbose:
+            rmse = record["val_rmse"]
+            tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
+            print(f"round {record['round']}: {record['n_labels']} labels{tail}")
+        return record
 
     def _record(self, positions, X_val, y_val):
         val_rmse = val_mae = None
@@ -747,37 +721,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         return resolve_batch_selection(self.batch_selection, strategy)
 
     def _validate_X(self, X, reset):
-        if reset:
-            estimator = self._get_estimator()
-            models = self.committee if isinstance(self.committee, list) else [estimator]
-            if isinstance(estimator, Pipeline):
-                models = [*models, estimator]
-        else:
-            # predict, score and query: the fitted models, never the parameters.
-            models = [self.estimator_] if self.estimator_ is not None else []
-            models += [] if self.committee_ is None else list(self.committee_)
-        if any(isinstance(model, Pipeline) for model in models):
-            # The Pipeline's own steps validate raw frames (strings, NaN).
-            if hasattr(X, "tocsr"):
-                X = X.tocsr()
-            elif not hasattr(X, "iloc"):
-                X = np.asarray(X)
-                if X.ndim != 2:
-                    raise ValueError(
-                        f"Expected a 2D array, got a {X.ndim}D array instead. "
-                        "Reshape your data either using array.reshape(-1, 1) if "
-                        "your data has a single feature or array.reshape(1, -1) "
-                        "if it contains a single sample."
-                    )
-            return validate_data(self, X, reset=reset, skip_check_array=True)
-        tags = [get_tags(model).input_tags for model in models]
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
-            ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
-        )
+        return validate_X(self, X, reset)
 
     def _rng(self, salt):
         """A RandomState for one step, reproducible from an int ``random_state``."""
@@ -794,50 +738,3 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         for name in ("allow_nan", "sparse", "categorical", "string"):
             setattr(tags.input_tags, name, all(getattr(t, name) for t in inner))
         return tags
-
-
-def fit_then_learn(
-    learner,
-    X,
-    y,
-    start,
-    rest,
-    *,
-    n_queries,
-    batch_size,
-    X_val=None,
-    y_val=None,
-    stopping=None,
-    fit_params=None,
-):
-    """Initial labels, then learn: the loop of a budgeted fit and of ``simulate``.
-
-    Fit ``learner`` on the rows ``start`` of ``X``, then let it buy
-    ``n_queries`` labels among the rows ``rest``, with ``y`` as the oracle
-    (read only at the queried positions). Per-row ``fit_params`` follow
-    their rows.
-
-    Returns
-    -------
-    learner : ActiveLearningRegressor
-        The learner, taught. ``history_`` positions index ``rest``.
-    start_record : dict
-        The record of the initial fit: ``n_labels``, and ``val_rmse`` and
-        ``val_mae`` on the validation set (None without one).
-    """
-    fit_params = fit_params or {}
-    n = _num_samples(X)
-    learner.fit(take_rows(X, start), y[start], **split_row_params(fit_params, n, start))
-    start_record = learner._record([], X_val, y_val)
-    if n_queries > 0:
-        learner.learn(
-            take_rows(X, rest),
-            y[rest],
-            n_queries=n_queries,
-            batch_size=batch_size,
-            X_val=X_val,
-            y_val=y_val,
-            stopping=stopping,
-            **split_row_params(fit_params, n, rest),
-        )
-    return learner, start_record

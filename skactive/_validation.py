@@ -6,7 +6,9 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.exceptions import DataConversionWarning
-from sklearn.utils.validation import _num_samples
+from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
+from sklearn.utils.validation import _num_samples, validate_data
 
 from ._rows import is_row_param
 
@@ -143,3 +145,41 @@ def ask(oracle, rows, positions):
     if np.isinf(answers).any():
         raise ValueError("The oracle returned infinite values; return finite targets.")
     return answers
+
+
+def validate_X(learner, X, reset):
+    """``X`` checked against what the learner's models take: raw frames for a
+    Pipeline, sparse or NaN only if every model accepts them; ``reset``
+    records the features (``fit``), otherwise they must match them."""
+    if reset:
+        estimator = learner._get_estimator()
+        committee = learner.committee
+        models = committee if isinstance(committee, list) else [estimator]
+        if isinstance(estimator, Pipeline):
+            models = [*models, estimator]
+    else:
+        # predict, score and query: the fitted models, never the parameters.
+        models = [learner.estimator_] if learner.estimator_ is not None else []
+        models += [] if learner.committee_ is None else list(learner.committee_)
+    if any(isinstance(model, Pipeline) for model in models):
+        # The Pipeline's own steps validate raw frames (strings, NaN).
+        if hasattr(X, "tocsr"):
+            X = X.tocsr()
+        elif not hasattr(X, "iloc"):
+            X = np.asarray(X)
+            if X.ndim != 2:
+                raise ValueError(
+                    f"Expected a 2D array, got a {X.ndim}D array instead. "
+                    "Reshape your data either using array.reshape(-1, 1) if "
+                    "your data has a single feature or array.reshape(1, -1) "
+                    "if it contains a single sample."
+                )
+        return validate_data(learner, X, reset=reset, skip_check_array=True)
+    tags = [get_tags(model).input_tags for model in models]
+    return validate_data(
+        learner,
+        X,
+        reset=reset,
+        accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
+        ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
+    )

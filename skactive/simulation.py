@@ -23,7 +23,7 @@ from sklearn.utils.validation import _num_samples
 
 from ._densify import densified
 from ._metrics import errors
-from ._regressor import fit_then_learn
+from ._budget import fit_then_learn
 from ._rows import take_rows
 
 # Two runs of random itself differ by about this much (benchmarks/): smaller
