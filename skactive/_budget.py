@@ -29,9 +29,9 @@ def budgeted_state(learner, X, y, labeled, fit_params):
     learner to assign (``history_`` positions index ``X``).
     """
     budget, batch_size = learner.budget, learner.batch_size
-    initial = (
-        min(batch_size, budget) if learner.initial_size is None else learner.initial_size
-    )
+    initial = learner.initial_size
+    if initial is None:
+        initial = min(batch_size, budget)
     if initial > budget:
         raise ValueError(
             f"budget={budget} is smaller than initial_size={initial}; "

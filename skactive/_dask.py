@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
 
 from ._rows import take_rows
-from ._validation import ask, check_n, check_oracle, check_targets
+from ._validation import ask, check_n, check_oracle, check_validation_set
 from .strategies._base import BaseStrategy
 from .strategies._batch import TopSelection
 from .strategies._lcmd import LCMDSampling, lcmd_select
@@ -479,11 +479,7 @@ def dask_learn(
     n_queries = _check_size(n_queries, pool.n_rows, "n_queries")
     batch_size = learner.batch_size if batch_size is None else batch_size
     batch_size = _check_size(batch_size, None, "batch_size")
-    if (X_val is None) != (y_val is None):
-        raise ValueError("Pass X_val and y_val together, or neither.")
-    if X_val is not None:
-        X_val = learner._validate_X(X_val, reset=False)
-        y_val = check_targets(y_val, _num_samples(X_val), allow_nan=False)
+    X_val, y_val = check_validation_set(learner, X_val, y_val)
     lazy_oracle = is_dask_collection(oracle)
     if pool.known:
         _check_oracle_length(oracle, pool.n_rows, lazy_oracle, check_oracle)

@@ -162,7 +162,9 @@ def _partial_fit_copy(model, X, y, rows):
 def can_partial_fit(models):
     """Whether every model is a bare regressor (no Pipeline) with ``partial_fit``."""
     return all(
-        m is final_step(m) and hasattr(m, "partial_fit") for m in models if m is not None
+        model is final_step(model) and hasattr(model, "partial_fit")
+        for model in models
+        if model is not None
     )
 
 

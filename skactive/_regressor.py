@@ -43,6 +43,7 @@ from ._validation import (
     check_oracle,
     check_row_params,
     check_targets,
+    check_validation_set,
     validate_X,
 )
 from .stopping import first_reason, labels_left, start_criteria
@@ -535,7 +536,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
     def _can_teach_incrementally(self):
         """Whether :meth:`_teach_incremental` can take new rows: every model
         has ``partial_fit`` and no fit parameter is per row."""
-        return can_partial_fit([self.estimator_, *(self.committee_ or [])]) and not any(
+        models = [self.estimator_, *(self.committee_ or [])]
+        return can_partial_fit(models) and not any(
             is_row_param(value, self.n_labeled_) for value in self._fit_params.values()
         )
 
@@ -630,11 +632,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         batch_size = self.batch_size if batch_size is None else batch_size
         batch_size = check_n(batch_size, np.inf, name="batch_size")
         check_oracle(oracle, n_pool)
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass X_val and y_val together, or neither.")
-        if X_val is not None:
-            X_val = self._validate_X(X_val, reset=False)
-            y_val = check_targets(y_val, _num_samples(X_val), allow_nan=False)
+        X_val, y_val = check_validation_set(self, X_val, y_val)
         criteria = start_criteria(stopping, learner=self)
         available = np.ones(n_pool, dtype=bool)
         bought = 0

@@ -183,3 +183,14 @@ def validate_X(learner, X, reset):
         accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
         ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
     )
+
+
+def check_validation_set(learner, X_val, y_val):
+    """The validation set of ``learn``, checked against the fitted learner:
+    ``(X_val, y_val)``, or ``(None, None)``."""
+    if (X_val is None) != (y_val is None):
+        raise ValueError("Pass X_val and y_val together, or neither.")
+    if X_val is None:
+        return None, None
+    X_val = validate_X(learner, X_val, reset=False)
+    return X_val, check_targets(y_val, _num_samples(X_val), allow_nan=False)

@@ -320,22 +320,20 @@ class LabelingSession:
 
     @property
     def answers_(self):
-        rows = self._stored("answers", "value")
-        return pd.Series(
-            [float(v) for _, v in rows],
-            index=pd.Index([p for p, _ in rows], name="position", dtype="int64"),
-            name="answer",
-            dtype=float,
-        )
+        return self._answer_column("value", "answer", float)
 
     @property
     def annotators_(self):
-        rows = self._stored("answers", "annotator")
+        return self._answer_column("annotator", "annotator", object)
+
+    def _answer_column(self, column, name, dtype):
+        """One column of the stored answers, indexed by pool position."""
+        rows = self._stored("answers", column)
         return pd.Series(
-            [a for _, a in rows],
+            [dtype(v) if dtype is float else v for _, v in rows],
             index=pd.Index([p for p, _ in rows], name="position", dtype="int64"),
-            name="annotator",
-            dtype=object,
+            name=name,
+            dtype=dtype,
         )
 
     @property
