@@ -29,6 +29,7 @@ import pandas as pd
 from sklearn.utils.validation import _num_samples, check_is_fitted, validate_data
 
 from ._rows import take_rows
+from ._validation import ask, check_n, check_oracle, check_validation_set
 from .strategies._base import BaseStrategy
 from .strategies._batch import TopSelection
 from .strategies._lcmd import LCMDSampling, lcmd_select
@@ -381,9 +382,7 @@ def _choose(learner, n, positions, scores, rows, how):
 
 
 def _check_size(n, n_pool, name):
-    from ._regressor import _check_n
-
-    return _check_n(n, np.inf if n_pool is None else n_pool, name=name)
+    return check_n(n, np.inf if n_pool is None else n_pool, name=name)
 
 
 def lazy_scores(learner, pool, transform=None, shipped=None):
@@ -469,8 +468,6 @@ def dask_learn(
     rows come back with the candidates, so the pool is never read into the
     client. An array oracle is read only at the queried positions.
     """
-    from ._regressor import _ask, _check_oracle, _check_targets
-
     check_is_fitted(learner)
     if stopping is not None:
         raise ValueError(
@@ -482,14 +479,10 @@ def dask_learn(
     n_queries = _check_size(n_queries, pool.n_rows, "n_queries")
     batch_size = learner.batch_size if batch_size is None else batch_size
     batch_size = _check_size(batch_size, None, "batch_size")
-    if (X_val is None) != (y_val is None):
-        raise ValueError("Pass X_val and y_val together, or neither.")
-    if X_val is not None:
-        X_val = learner._validate_X(X_val, reset=False)
-        y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
+    X_val, y_val = check_validation_set(learner, X_val, y_val)
     lazy_oracle = is_dask_collection(oracle)
     if pool.known:
-        _check_oracle_length(oracle, pool.n_rows, lazy_oracle, _check_oracle)
+        _check_oracle_length(oracle, pool.n_rows, lazy_oracle, check_oracle)
     taken = np.empty(0, dtype=np.int64)
     bought = 0
     while bought < n_queries:
@@ -498,33 +491,15 @@ def dask_learn(
         positions, scores, rows, how = _candidates(learner, pool, k, taken=taken)
         if not known:
             n_queries = _check_size(n_queries, pool.n_rows, "n_queries")
-            _check_oracle_length(oracle, pool.n_rows, lazy_oracle, _check_oracle)
+            _check_oracle_length(oracle, pool.n_rows, lazy_oracle, check_oracle)
         positions, rows = _choose(learner, k, positions, scores, rows, how)
         if lazy_oracle:
-            answers = _ask(_read_at(oracle, positions), rows, np.arange(k))
+            answers = ask(_read_at(oracle, positions), rows, np.arange(k))
         else:
-            answers = _ask(oracle, rows, positions)
-        answered = ~np.isnan(answers)
-        if not answered.all():
-            kept = positions[answered]
-            if kept.size:
-                kept_rows = take_rows(rows, np.flatnonzero(answered))
-                learner._teach_validated(kept_rows, answers[answered], kept_rows, {})
-                learner.history_.append(learner._record(kept, X_val, y_val))
-            raise ValueError(
-                f"The oracle returned NaN for pool positions "
-                f"{positions[~answered].tolist()}; the {kept.size} other answers "
-                "of this round were taught. Give a number for every row."
-            )
-        learner._teach_validated(rows, answers, rows, {})
+            answers = ask(oracle, rows, positions)
+        learner._teach_round(positions, rows, answers, {}, X_val, y_val, verbose)
         taken = np.union1d(taken, positions)
         bought += k
-        record = learner._record(positions, X_val, y_val)
-        learner.history_.append(record)
-        if verbose:
-            rmse = record["val_rmse"]
-            tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
-            print(f"round {record['round']}: {record['n_labels']} labels{tail}")
     return learner
 
 

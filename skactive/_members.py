@@ -9,9 +9,11 @@ Where a learner's spread comes from, in order of preference:
    needed one.
 """
 
+import copy
 import inspect
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.ensemble import (
     BaggingRegressor,
     ExtraTreesRegressor,
@@ -24,6 +26,8 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array
 
 from . import _boosting
+from ._densify import densified
+from ._rows import split_row_params, take_rows
 
 # Averaging ensembles: the prediction is the mean of ``estimators_``.
 _AVERAGING_ENSEMBLES = (RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor)
@@ -42,6 +46,126 @@ def transform_for_final(estimator, X):
     if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
         return estimator[:-1].transform(X)
     return X
+
+
+def fit_models(estimator, committee, strategy, X, y, params, *, rng, n_jobs=None):
+    """Fit the model and the committee a learner with these settings needs.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The regressor (or Pipeline) to fit.
+    committee : None, int or list of estimators
+        The learner's ``committee`` parameter.
+    strategy : strategy object
+        Asked how many bootstrap members it needs when ``committee`` is None.
+    X, y : labeled rows and their targets
+    params : dict
+        Fit parameters, per-row ones aligned with ``X``.
+    rng : RandomState
+        Every member's seed is drawn from it up front.
+    n_jobs : int, default=None
+        Jobs for fitting the committee members.
+
+    Returns
+    -------
+    main : estimator or None
+        ``estimator`` fit on every row (None when a committee is given).
+    members : list of estimators or None
+        The fitted committee, or None.
+    """
+    n_labeled = y.shape[0]
+    if isinstance(committee, list):
+        templates = committee
+    else:
+        size = committee or strategy.bootstrap_members_needed(estimator, committee)
+        templates = [estimator] * size
+    main = None
+    if committee is None:
+        main = _fit_member(estimator, X, y, params, rng.randint(2**31 - 1), False)
+    seeds = rng.randint(2**31 - 1, size=len(templates))
+    bootstrap = [True] * len(templates)
+    if committee is None and templates and _boosting.is_boosting(estimator):
+        if _boosting._DESIGN == "virtual":
+            templates, seeds = [], []
+        # A committee the strategy asked for: the booster's own design.
+        else:
+            templates, bootstrap = zip(
+                *_boosting.committee_members(estimator, seeds, n_labeled)
+            )
+    members = None
+    if templates:
+        members = Parallel(n_jobs=n_jobs)(
+            delayed(_fit_member)(template, X, y, params, seed, boot)
+            for template, seed, boot in zip(templates, seeds, bootstrap)
+        )
+    return main, members
+
+
+def _fit_member(template, X, y, params, seed, bootstrap):
+    """Fit a clone of ``template``, on a bootstrap resample if asked."""
+    # A final step that rejects sparse input gets dense input, whatever the
+    # preceding steps produce on these rows.
+    model = densified(clone(template))
+    _seed_unset_random_states(model, seed)
+    if bootstrap:
+        n = y.shape[0]
+        rows = np.random.RandomState(seed).randint(n, size=n)
+        X, y = take_rows(X, rows), y[rows]
+        params = split_row_params(params, n, rows)
+    return model.fit(X, y, **params)
+
+
+def _seed_unset_random_states(model, seed):
+    """Give every unset ``random_state`` of a clone a seed, for reproducibility."""
+    rng = np.random.RandomState(seed)
+    to_set = {
+        key: int(rng.randint(2**31 - 1))
+        for key, value in sorted(model.get_params(deep=True).items())
+        if (key == "random_state" or key.endswith("__random_state"))
+        and (value is None or isinstance(value, np.random.RandomState))
+    }
+    if to_set:
+        model.set_params(**to_set)
+
+
+def partial_fit_models(main, members, X, y, rng):
+    """Copies of fitted models updated with ``partial_fit`` on new rows.
+
+    ``main`` learns every row; each committee member a Poisson(1) bootstrap
+    of them (online bagging), drawn from ``rng``. The models given are left
+    as they are, so a failure changes nothing.
+
+    Returns
+    -------
+    main, members : the updated copies (``None`` and ``[]`` stay as they are)
+    """
+    n = y.shape[0]
+    main = None if main is None else _partial_fit_copy(main, X, y, np.arange(n))
+    if members:
+        members = [
+            _partial_fit_copy(
+                member, X, y, np.repeat(np.arange(n), rng.poisson(1.0, size=n))
+            )
+            for member in members
+        ]
+    return main, members
+
+
+def _partial_fit_copy(model, X, y, rows):
+    model = copy.deepcopy(model)
+    if rows.size:
+        model.partial_fit(take_rows(X, rows), y[rows])
+    return model
+
+
+def can_partial_fit(models):
+    """Whether every model is a bare regressor (no Pipeline) with ``partial_fit``."""
+    return all(
+        model is final_step(model) and hasattr(model, "partial_fit")
+        for model in models
+        if model is not None
+    )
 
 
 def has_native_std(estimator):

@@ -1,6 +1,5 @@
 """ActiveLearningRegressor: a regressor that says which rows to label next."""
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -9,31 +8,44 @@ from sklearn.base import (
     MetaEstimatorMixin,
     RegressorMixin,
     _fit_context,
-    clone,
 )
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.exceptions import DataConversionWarning
-from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import (
-    _num_samples,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from ._densify import densified
+from ._budget import budgeted_state
 from ._dask import dask_learn, dask_query, is_dask_collection
-from . import _boosting
-from ._boosting import committee_members, is_boosting
+from ._domain import learn_domain
 from ._members import (
+    can_partial_fit,
+    final_step,
+    fit_models,
     has_native_std,
     is_averaging_ensemble,
     member_predictions,
+    partial_fit_models,
     predictive_std,
+    transform_for_final,
 )
-from ._rows import concat_rows, is_row_param, split_row_params, take_rows
+from ._metrics import errors
+from ._rows import (
+    append_row_params,
+    concat_rows,
+    is_row_param,
+    split_row_params,
+    take_rows,
+)
+from ._validation import (
+    ask,
+    check_float32_targets,
+    check_n,
+    check_oracle,
+    check_row_params,
+    check_targets,
+    check_validation_set,
+    validate_X,
+)
 from .stopping import first_reason, labels_left, start_criteria
 from .strategies._lcmd import LCMDSampling
 from .strategies._registry import (
@@ -42,21 +54,6 @@ from .strategies._registry import (
     resolve_batch_selection,
     resolve_strategy,
 )
-from .synthesis import learn_domain, synthesize
-
-# Fitted attributes a budgeted fit copies from its inner learner.
-_LEARNED_STATE = (
-    "estimator_",
-    "committee_",
-    "strategy_",
-    "batch_selection_",
-    "X_labeled_",
-    "y_labeled_",
-    "n_labeled_",
-    "history_",
-    "_fit_params",
-)
-
 
 class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
     """A regressor that also says which unlabeled rows are worth labeling next.
@@ -239,7 +236,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
     def _fit(self, X, y, fit_params):
         raw_X = X
         X = self._validate_X(X, reset=True)
-        y = _check_targets(y, _num_samples(X), allow_nan=True)
+        y = check_targets(y, _num_samples(X), allow_nan=True)
         strategy = resolve_strategy(self.strategy)
         batch_selection = self._resolve_batch_selection(strategy)
         labeled = np.flatnonzero(~np.isnan(y))
@@ -249,7 +246,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 "skactive.cold_start(X_pool, n) says which rows to label."
             )
         if self.budget is not None:
-            state = self._budgeted_fit(X, y, labeled, fit_params)
+            state = budgeted_state(self, X, y, labeled, fit_params)
         else:
             params = split_row_params(fit_params, _num_samples(X), labeled)
             state = self._fit_state(
@@ -263,70 +260,19 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             setattr(self, name, value)
         return self
 
-    def _budgeted_fit(self, X, y, labeled, fit_params):
-        """Simulated active learning on the labeled rows of ``X``."""
-        initial = (
-            min(self.batch_size, self.budget)
-            if self.initial_size is None
-            else self.initial_size
-        )
-        if initial > self.budget:
-            raise ValueError(
-                f"budget={self.budget} is smaller than initial_size={initial}; "
-                "pass a budget at least as large as the initial labeled set."
-            )
-        if self.budget > labeled.size:
-            raise ValueError(
-                f"budget={self.budget} is larger than the {labeled.size} labeled "
-                "rows fit was given to buy from; lower the budget or pass more rows."
-            )
-        rng = self._rng(salt=0)
-        order = rng.permutation(labeled.size)
-        start, rest = labeled[order[:initial]], np.sort(labeled[order[initial:]])
-        n = _num_samples(X)
-        inner = clone(self).set_params(budget=None)
-        inner.fit(take_rows(X, start), y[start], **split_row_params(fit_params, n, start))
-        if self.budget > initial:
-            inner._learn(
-                take_rows(X, rest),
-                y[rest],
-                n_queries=self.budget - initial,
-                batch_size=self.batch_size,
-                pool_fit_params=split_row_params(fit_params, n, rest),
-            )
-        for record in inner.history_:
-            record["positions"] = rest[record["positions"]]
-        return {name: getattr(inner, name) for name in _LEARNED_STATE}
-
     def _fit_state(self, X, y, params, strategy, batch_selection):
         """Fit the model (and committee) on labeled rows; return the new state."""
-        estimator = self._get_estimator()
         n_labeled = _num_samples(X)
-        rng = self._rng(salt=n_labeled)
-        if isinstance(self.committee, list):
-            templates = self.committee
-        else:
-            size = self.committee or strategy.bootstrap_members_needed(
-                estimator, self.committee
-            )
-            templates = [estimator] * size
-        main = None
-        if self.committee is None:
-            main = _fit_member(estimator, X, y, params, rng.randint(2**31 - 1), False)
-        seeds = rng.randint(2**31 - 1, size=len(templates))
-        bootstrap = [True] * len(templates)
-        if self.committee is None and templates and is_boosting(estimator):
-            if _boosting._DESIGN == "virtual":
-                templates, seeds = [], []
-            # A committee the strategy asked for: the booster's own design.
-            else:
-                templates, bootstrap = zip(*committee_members(estimator, seeds, n_labeled))
-        committee = None
-        if templates:
-            committee = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_member)(template, X, y, params, seed, boot)
-                for template, seed, boot in zip(templates, seeds, bootstrap)
-            )
+        main, committee = fit_models(
+            self._get_estimator(),
+            self.committee,
+            strategy,
+            X,
+            y,
+            params,
+            rng=self._rng(salt=n_labeled),
+            n_jobs=self.n_jobs,
+        )
         return {
             "estimator_": main,
             "committee_": committee,
@@ -370,7 +316,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             return np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
         if self.committee_ is None and not is_averaging_ensemble(self.estimator_):
             raise ValueError(
-                f"{type(_final(self.estimator_)).__name__} gives no predictive "
+                f"{type(final_step(self.estimator_)).__name__} gives no predictive "
                 "spread (no return_std and no ensemble members); pass "
                 "committee=<int> to wrap it in a bootstrap committee."
             )
@@ -401,12 +347,12 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         if is_dask_collection(X_pool):
             return dask_query(self, X_pool, n, return_scores=return_scores)
         X_pool = self._validate_X(X_pool, reset=False)
-        positions, scores = self._query(X_pool, _check_n(n, _num_samples(X_pool)))
+        positions, scores = self._query(X_pool, check_n(n, _num_samples(X_pool)))
         return (positions, scores) if return_scores else positions
 
     def _query(self, X_pool, n):
         if isinstance(self.strategy_, LCMDSampling):
-            _check_float32_targets(self.y_labeled_)
+            check_float32_targets(self.y_labeled_)
         rng = self._rng(salt=self.n_labeled_ + 1)
         X_model = None
         if self.strategy_.selects_batch or getattr(
@@ -466,6 +412,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         >>> alr.teach(X_new, y_new).n_labeled_
         35
         """
+        from .synthesis import synthesize  # a feature of its own, loaded on use
+
         check_is_fitted(self)
         return synthesize(
             self, n, bounds=bounds, random_state=self._rng(salt=self.n_labeled_ + 2)
@@ -489,9 +437,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
-        if isinstance(reference, Pipeline) and len(reference.steps) > 1:
-            return reference[:-1].transform(X)
-        return X
+        return transform_for_final(reference, X)
 
     # ---------------------------------------------------------------- teach
 
@@ -528,8 +474,8 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         check_is_fitted(self)
         raw_X = X
         X, n_new = self._validate_rows(X)
-        y = _check_targets(y, n_new, allow_nan=False)
-        _check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
+        y = check_targets(y, n_new, allow_nan=False)
+        check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
         if n_new == 0:
             if refit and getattr(self, "n_awaiting_refit_", 0):
                 return self._teach_validated(X, y, raw_X, {})
@@ -565,7 +511,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         n_new = _num_samples(X)
         X_all = concat_rows(self.X_labeled_, X) if n_new else self.X_labeled_
         y_all = np.concatenate([self.y_labeled_, y])
-        params = self._appended_params(fit_params, n_new)
+        params = append_row_params(self._fit_params, self.n_labeled_, fit_params, n_new)
         if refit:
             state = self._fit_state(
                 X_all, y_all, params, self.strategy_, self.batch_selection_
@@ -587,25 +533,32 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             setattr(self, name, value)
         return self
 
-    def _appended_params(self, new_params, n_new):
-        old_params, n_old = self._fit_params, self.n_labeled_
-        merged = {}
-        for key in set(old_params) | set(new_params):
-            old, new = old_params.get(key), new_params.get(key)
-            old_rows, new_rows = is_row_param(old, n_old), is_row_param(new, n_new)
-            if not (old_rows or new_rows):
-                merged[key] = new if key in new_params else old
-                continue
-            if key == "sample_weight":
-                old = np.asarray(old, dtype=float) if old_rows else np.ones(n_old)
-                new = np.asarray(new, dtype=float) if new_rows else np.ones(n_new)
-            elif not (old_rows and new_rows):
-                raise ValueError(
-                    f"{key} has one value per row; pass {key} for every row, in "
-                    "fit and teach alike."
-                )
-            merged[key] = np.concatenate([np.asarray(old), np.asarray(new)])
-        return merged
+    def _can_teach_incrementally(self):
+        """Whether :meth:`_teach_incremental` can take new rows: every model
+        has ``partial_fit`` and no fit parameter is per row."""
+        models = [self.estimator_, *(self.committee_ or [])]
+        return can_partial_fit(models) and not any(
+            is_row_param(value, self.n_labeled_) for value in self._fit_params.values()
+        )
+
+    def _teach_incremental(self, X, y, rng):
+        """Teach validated rows through the models' ``partial_fit``, with no
+        refit: the incremental path of :class:`~skactive.StreamSelector`.
+        If an update fails, the learner is left as it was."""
+        main, members = partial_fit_models(self.estimator_, self.committee_, X, y, rng)
+        y_all = np.concatenate([self.y_labeled_, y])
+        state = {
+            "estimator_": main,
+            "committee_": members,
+            "X_labeled_": concat_rows(self.X_labeled_, X),
+            "y_labeled_": y_all,
+            "n_labeled_": int(y_all.shape[0]),
+        }
+        if getattr(self, "domain_", None) is not None:
+            state["domain_"] = self.domain_.union(X)
+        for name, value in state.items():
+            setattr(self, name, value)
+        return self
 
     # ---------------------------------------------------------------- learn
 
@@ -620,6 +573,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         y_val=None,
         verbose=False,
         stopping=None,
+        **fit_params,
     ):
         """Run the active-learning loop: query, ask the oracle, teach, repeat.
 
@@ -649,6 +603,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             ``history_[-1]["stopped"]``. A :class:`~skactive.LabelBudget` is
             exact: the last batch is cut to fit it, and a learner already at
             the budget buys nothing.
+        **fit_params : dict
+            Fit parameters for the pool rows: a per-row one (such as
+            ``sample_weight``) has one value per row of ``X_pool`` and is
+            passed, with its rows, to the fits that teach them.
 
         Returns
         -------
@@ -658,46 +616,23 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         if is_dask_collection(X_pool):
+            if fit_params:
+                raise ValueError(
+                    "Fit parameters for the pool rows are not available for a "
+                    f"Dask pool (got {sorted(fit_params)}); pass them for a pool "
+                    "in memory, or none."
+                )
             return dask_learn(
                 self, X_pool, oracle, n_queries=n_queries, batch_size=batch_size,
                 X_val=X_val, y_val=y_val, verbose=verbose, stopping=stopping,
             )
-        return self._learn(
-            X_pool,
-            oracle,
-            n_queries=n_queries,
-            batch_size=batch_size,
-            X_val=X_val,
-            y_val=y_val,
-            verbose=verbose,
-            stopping=stopping,
-        )
-
-    def _learn(
-        self,
-        X_pool,
-        oracle,
-        *,
-        n_queries,
-        batch_size=None,
-        X_val=None,
-        y_val=None,
-        verbose=False,
-        pool_fit_params=None,
-        stopping=None,
-    ):
         X_pool = self._validate_X(X_pool, reset=False)
         n_pool = _num_samples(X_pool)
-        n_queries = _check_n(n_queries, n_pool, name="n_queries")
+        n_queries = check_n(n_queries, n_pool, name="n_queries")
         batch_size = self.batch_size if batch_size is None else batch_size
-        batch_size = _check_n(batch_size, np.inf, name="batch_size")
-        _check_oracle(oracle, n_pool)
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass X_val and y_val together, or neither.")
-        if X_val is not None:
-            X_val = self._validate_X(X_val, reset=False)
-            y_val = _check_targets(y_val, _num_samples(X_val), allow_nan=False)
-        pool_fit_params = pool_fit_params or {}
+        batch_size = check_n(batch_size, np.inf, name="batch_size")
+        check_oracle(oracle, n_pool)
+        X_val, y_val = check_validation_set(self, X_val, y_val)
         criteria = start_criteria(stopping, learner=self)
         available = np.ones(n_pool, dtype=bool)
         bought = 0
@@ -713,34 +648,13 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             local, _ = self._query(take_rows(X_pool, candidates), k)
             positions = candidates[local]
             rows = take_rows(X_pool, positions)
-            answers = _ask(oracle, rows, positions)
-            params = split_row_params(pool_fit_params, n_pool, positions)
-            answered = ~np.isnan(answers)
-            if not answered.all():
-                kept = positions[answered]
-                if kept.size:
-                    kept_rows = take_rows(rows, np.flatnonzero(answered))
-                    self._teach_validated(
-                        kept_rows,
-                        answers[answered],
-                        kept_rows,
-                        split_row_params(params, k, np.flatnonzero(answered)),
-                    )
-                    self.history_.append(self._record(kept, X_val, y_val))
-                raise ValueError(
-                    f"The oracle returned NaN for pool positions "
-                    f"{positions[~answered].tolist()}; the {kept.size} other answers "
-                    "of this round were taught. Give a number for every row."
-                )
-            self._teach_validated(rows, answers, rows, params)
+            answers = ask(oracle, rows, positions)
+            params = split_row_params(fit_params, n_pool, positions)
+            record = self._teach_round(
+                positions, rows, answers, params, X_val, y_val, verbose
+            )
             available[positions] = False
             bought += k
-            record = self._record(positions, X_val, y_val)
-            self.history_.append(record)
-            if verbose:
-                rmse = record["val_rmse"]
-                tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
-                print(f"round {record['round']}: {record['n_labels']} labels{tail}")
             reason = first_reason(
                 criteria, self, X_pool, np.flatnonzero(available), record
             )
@@ -749,12 +663,43 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 break
         return self
 
+    def _teach_round(self, positions, rows, answers, params, X_val, y_val, verbose):
+        """Teach one round's answers and record the round in ``history_``.
+
+        If the oracle left some rows unanswered (NaN), the others are taught
+        and recorded, then a ValueError names the unanswered positions.
+        """
+        answered = ~np.isnan(answers)
+        if not answered.all():
+            kept = positions[answered]
+            if kept.size:
+                keep = np.flatnonzero(answered)
+                kept_rows = take_rows(rows, keep)
+                self._teach_validated(
+                    kept_rows,
+                    answers[answered],
+                    kept_rows,
+                    split_row_params(params, len(positions), keep),
+                )
+                self.history_.append(self._record(kept, X_val, y_val))
+            raise ValueError(
+                f"The oracle returned NaN for pool positions "
+                f"{positions[~answered].tolist()}; the {kept.size} other answers "
+                "of this round were taught. Give a number for every row."
+            )
+        self._teach_validated(rows, answers, rows, params)
+        record = self._record(positions, X_val, y_val)
+        self.history_.append(record)
+        if verbose:
+            rmse = record["val_rmse"]
+            tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
+            print(f"round {record['round']}: {record['n_labels']} labels{tail}")
+        return record
+
     def _record(self, positions, X_val, y_val):
         val_rmse = val_mae = None
         if X_val is not None:
-            residual = self.predict(X_val) - y_val
-            val_rmse = float(np.sqrt(np.mean(residual**2)))
-            val_mae = float(np.mean(np.abs(residual)))
+            val_rmse, val_mae = errors(y_val, self.predict(X_val))
         return {
             "round": len(self.history_) + 1,
             "n_labels": self.n_labeled_,
@@ -774,37 +719,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         return resolve_batch_selection(self.batch_selection, strategy)
 
     def _validate_X(self, X, reset):
-        if reset:
-            estimator = self._get_estimator()
-            models = self.committee if isinstance(self.committee, list) else [estimator]
-            if isinstance(estimator, Pipeline):
-                models = [*models, estimator]
-        else:
-            # predict, score and query: the fitted models, never the parameters.
-            models = [self.estimator_] if self.estimator_ is not None else []
-            models += [] if self.committee_ is None else list(self.committee_)
-        if any(isinstance(model, Pipeline) for model in models):
-            # The Pipeline's own steps validate raw frames (strings, NaN).
-            if hasattr(X, "tocsr"):
-                X = X.tocsr()
-            elif not hasattr(X, "iloc"):
-                X = np.asarray(X)
-                if X.ndim != 2:
-                    raise ValueError(
-                        f"Expected a 2D array, got a {X.ndim}D array instead. "
-                        "Reshape your data either using array.reshape(-1, 1) if "
-                        "your data has a single feature or array.reshape(1, -1) "
-                        "if it contains a single sample."
-                    )
-            return validate_data(self, X, reset=reset, skip_check_array=True)
-        tags = [get_tags(model).input_tags for model in models]
-        return validate_data(
-            self,
-            X,
-            reset=reset,
-            accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
-            ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
-        )
+        return validate_X(self, X, reset)
 
     def _rng(self, salt):
         """A RandomState for one step, reproducible from an int ``random_state``."""
@@ -821,168 +736,3 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         for name in ("allow_nan", "sparse", "categorical", "string"):
             setattr(tags.input_tags, name, all(getattr(t, name) for t in inner))
         return tags
-
-
-def _final(estimator):
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
-
-
-def _fit_member(template, X, y, params, seed, bootstrap):
-    """Fit a clone of ``template``, on a bootstrap resample if asked."""
-    # A final step that rejects sparse input gets dense input, whatever the
-    # preceding steps produce on these rows.
-    model = densified(clone(template))
-    _seed_unset_random_states(model, seed)
-    if bootstrap:
-        n = y.shape[0]
-        rows = np.random.RandomState(seed).randint(n, size=n)
-        X, y = take_rows(X, rows), y[rows]
-        params = split_row_params(params, n, rows)
-    return model.fit(X, y, **params)
-
-
-def _seed_unset_random_states(model, seed):
-    """Give every unset ``random_state`` of a clone a seed, for reproducibility."""
-    rng = np.random.RandomState(seed)
-    to_set = {
-        key: int(rng.randint(2**31 - 1))
-        for key, value in sorted(model.get_params(deep=True).items())
-        if (key == "random_state" or key.endswith("__random_state"))
-        and (value is None or isinstance(value, np.random.RandomState))
-    }
-    if to_set:
-        model.set_params(**to_set)
-
-
-def _check_targets(y, n_samples, allow_nan):
-    """One numeric target per row; NaN allowed only where ``allow_nan``."""
-    if hasattr(y, "to_numpy"):
-        try:
-            y_array = y.to_numpy(dtype=np.float64, na_value=np.nan)
-        except (ValueError, TypeError):
-            y_array = y.to_numpy()
-    else:
-        y_array = np.asarray(y)
-    if y_array.ndim == 2 and y_array.shape[1] == 1:
-        warnings.warn(
-            "A column-vector y was passed when a 1d array was expected. Please "
-            "change the shape of y to (n_samples,), for example using ravel().",
-            DataConversionWarning,
-            stacklevel=3,
-        )
-        y_array = y_array.ravel()
-    if y_array.ndim != 1:
-        raise ValueError(
-            f"y must hold one target per row, a 1-d array; got shape {y_array.shape}."
-        )
-    if np.iscomplexobj(y_array):
-        raise ValueError("Complex data not supported; y must hold real numbers.")
-    try:
-        y_array = np.asarray(y_array, dtype=np.float64)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(
-            f"y must hold numeric targets (NaN for unlabeled rows): {exc}"
-        ) from exc
-    if y_array.shape[0] != n_samples:
-        raise ValueError(
-            f"X has {n_samples} rows but y has {y_array.shape[0]}; pass one "
-            "target per row."
-        )
-    if np.isinf(y_array).any():
-        raise ValueError(
-            "y holds infinite values; pass finite targets (NaN marks unlabeled rows)."
-        )
-    if not allow_nan and np.isnan(y_array).any():
-        raise ValueError(
-            "y holds NaN; every row taught must have a target. Leave unlabeled "
-            "rows out."
-        )
-    return y_array
-
-
-# LCMD computes in float32; its squared distances between predictions stay
-# finite for targets up to about this size (measured: 1e36 works, 1e37 not).
-_LCMD_MAX_TARGET = 1e36
-
-
-def _check_float32_targets(y):
-    largest = float(np.max(np.abs(y))) if y.size else 0.0
-    if largest > _LCMD_MAX_TARGET:
-        raise ValueError(
-            f"The lcmd strategy computes in float32 and cannot take targets as large "
-            f"as {largest:.3g} (at most {_LCMD_MAX_TARGET:g}); rescale y (for "
-            "example y / 1e30, and predictions * 1e30) or use another strategy."
-        )
-
-
-def _check_row_params(new_params, n_new, old_params, n_old):
-    """Per-row fit parameters of ``teach`` must have one value per new row."""
-    for key, value in new_params.items():
-        if value is None or np.isscalar(value) or isinstance(value, (str, dict)):
-            continue
-        try:
-            length = _num_samples(value)
-        except TypeError:
-            continue
-        per_row = key == "sample_weight" or is_row_param(old_params.get(key), n_old)
-        if per_row and length != n_new:
-            raise ValueError(
-                f"{key} has {length} values for the {n_new} rows taught; pass one "
-                "value per row."
-            )
-
-
-def _check_n(n, n_pool, name="n"):
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, Integral):
-        raise TypeError(f"{name} must be an int; got {n!r}.")
-    if n < 1:
-        raise ValueError(f"{name}={n} must be at least 1.")
-    if n > n_pool:
-        raise ValueError(
-            f"{name}={n} is larger than the pool ({n_pool} rows); pass "
-            f"{name} <= {n_pool} or a larger X_pool."
-        )
-    return int(n)
-
-
-def _check_oracle(oracle, n_pool):
-    if callable(oracle):
-        return
-    try:
-        length = len(oracle)
-    except TypeError:
-        raise TypeError(
-            "oracle must be a callable (rows -> targets) or an array of targets "
-            f"aligned with X_pool; got {type(oracle).__name__}."
-        ) from None
-    if length != n_pool:
-        raise ValueError(
-            f"The oracle array has {length} targets but X_pool has {n_pool} rows; "
-            "pass one target per pool row."
-        )
-
-
-def _ask(oracle, rows, positions):
-    """The oracle's answers for the queried rows, read only at ``positions``."""
-    if callable(oracle):
-        answers = oracle(rows)
-    elif hasattr(oracle, "iloc"):
-        answers = oracle.iloc[positions]
-    elif isinstance(oracle, np.ndarray):
-        answers = oracle[positions]
-    else:
-        answers = [oracle[int(i)] for i in positions]
-    try:
-        answers = np.asarray(answers, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"The oracle returned non-numeric answers: {exc}") from exc
-    if answers.ndim == 2 and answers.shape[1] == 1:
-        answers = answers.ravel()
-    if answers.shape != (len(positions),):
-        raise ValueError(
-            f"The oracle returned {answers.size} answers for {len(positions)} rows; "
-            "return one target per queried row."
-        )
-    if np.isinf(answers).any():
-        raise ValueError("The oracle returned infinite values; return finite targets.")
-    return answers

@@ -46,3 +46,28 @@ def is_row_param(value, n_samples):
         return _num_samples(value) == n_samples
     except TypeError:
         return False
+
+
+def append_row_params(old_params, n_old, new_params, n_new):
+    """Fit parameters of ``n_old`` rows followed by ``n_new`` more.
+
+    A per-row parameter is concatenated (``sample_weight`` defaults to 1 on
+    the side that has none); any other takes its newest value.
+    """
+    merged = {}
+    for key in set(old_params) | set(new_params):
+        old, new = old_params.get(key), new_params.get(key)
+        old_rows, new_rows = is_row_param(old, n_old), is_row_param(new, n_new)
+        if not (old_rows or new_rows):
+            merged[key] = new if key in new_params else old
+            continue
+        if key == "sample_weight":
+            old = np.asarray(old, dtype=float) if old_rows else np.ones(n_old)
+            new = np.asarray(new, dtype=float) if new_rows else np.ones(n_new)
+        elif not (old_rows and new_rows):
+            raise ValueError(
+                f"{key} has one value per row; pass {key} for every row, in "
+                "fit and teach alike."
+            )
+        merged[key] = np.concatenate([np.asarray(old), np.asarray(new)])
+    return merged

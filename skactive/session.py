@@ -172,19 +172,18 @@ class LabelingSession:
         self._criteria = start_criteria(stopping)
         try:
             check_is_fitted(learner)
-            self._X_own, self._y_own = _own_labels(learner)
+            fitted = True
         except NotFittedError:
-            self._X_own = self._y_own = None
-        # Remember the learner's own labels on the object itself, so reopening
-        # a session with the same (since taught) learner does not count the
-        # stored answers twice.
-        learner.__dict__["_session_own_labels"] = (self._X_own, self._y_own)
+            fitted = False
+        self._X_own = self._y_own = None
         self._connection = None
         self._store = SessionStore(self.path).open()
         try:
             self._connection = self._store.connection
             self._attach(keys)
             self._connection = self._store.connection
+            if fitted:
+                self._X_own, self._y_own = _own_labels(learner, self.answers_)
             if not self.answers_.empty:
                 self._refit()
         except BaseException:
@@ -321,22 +320,20 @@ class LabelingSession:
 
     @property
     def answers_(self):
-        rows = self._stored("answers", "value")
-        return pd.Series(
-            [float(v) for _, v in rows],
-            index=pd.Index([p for p, _ in rows], name="position", dtype="int64"),
-            name="answer",
-            dtype=float,
-        )
+        return self._answer_column("value", "answer", float)
 
     @property
     def annotators_(self):
-        rows = self._stored("answers", "annotator")
+        return self._answer_column("annotator", "annotator", object)
+
+    def _answer_column(self, column, name, dtype):
+        """One column of the stored answers, indexed by pool position."""
+        rows = self._stored("answers", column)
         return pd.Series(
-            [a for _, a in rows],
+            [dtype(v) if dtype is float else v for _, v in rows],
             index=pd.Index([p for p, _ in rows], name="position", dtype="int64"),
-            name="annotator",
-            dtype=object,
+            name=name,
+            dtype=dtype,
         )
 
     @property
@@ -821,17 +818,20 @@ def _check_value(value, position):
     return value
 
 
-def _own_labels(learner):
+def _own_labels(learner, answers):
     """The labels a learner had before any session taught it.
 
-    A learner a session has taught carries the labels it started from; they
-    count as its own while its labels still begin with them (a learner refit
-    on other data since then starts afresh).
+    A session refits its learner on the learner's own labels followed by the
+    stored answers. So when the learner's labels end with exactly the
+    answers the session file holds, it is a learner this session taught
+    (reopened with the same object), and those last labels are not its own:
+    counting them would count every answer twice.
     """
-    X_own, y_own = learner.__dict__.get("_session_own_labels", (None, None))
-    if y_own is not None:
-        k = len(y_own)
-        if learner.n_labeled_ >= k and np.array_equal(learner.y_labeled_[:k], y_own):
-            return X_own, y_own
-    return learner.X_labeled_, learner.y_labeled_
-
+    X, y = learner.X_labeled_, learner.y_labeled_
+    n, k = y.shape[0], len(answers)
+    values = np.sort(answers.to_numpy(dtype=float))
+    if 0 < k <= n and np.array_equal(np.sort(y[n - k :]), values):
+        if n == k:
+            return None, None
+        return take_rows(X, np.arange(n - k)), y[: n - k]
+    return X, y

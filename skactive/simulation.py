@@ -22,6 +22,8 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples
 
 from ._densify import densified
+from ._metrics import errors
+from ._budget import fit_then_learn
 from ._rows import take_rows
 
 # Two runs of random itself differ by about this much (benchmarks/): smaller
@@ -693,22 +695,24 @@ def _one_run(
     # The same initial labels for every strategy of this repeat.
     start = np.random.RandomState(seed).choice(n_pool, initial_size, replace=False)
     rest = np.setdiff1d(np.arange(n_pool), start)
-    model = clone(learner).set_params(
-        **{"budget": None, "random_state": int(seed), **params}
+    model, start_record = fit_then_learn(
+        clone(learner).set_params(
+            **{"budget": None, "random_state": int(seed), **params}
+        ),
+        X_pool,
+        y_pool,
+        start,
+        rest,
+        n_queries=budget - initial_size,
+        batch_size=batch_size,
+        X_val=X_test,
+        y_val=y_test,
+        stopping=stopping,
     )
-    model.fit(take_rows(X_pool, start), y_pool[start])
-    records = [(label, repeat, initial_size, *_errors(model, X_test, y_test))]
+    records = [
+        (label, repeat, initial_size, start_record["val_rmse"], start_record["val_mae"])
+    ]
     if budget > initial_size:
-        # The oracle array is read only at the queried positions.
-        model.learn(
-            take_rows(X_pool, rest),
-            y_pool[rest],
-            n_queries=budget - initial_size,
-            batch_size=batch_size,
-            X_val=X_test,
-            y_val=y_test,
-            stopping=stopping,
-        )
         for record in model.history_:
             records.append(
                 (label, repeat, record["n_labels"], record["val_rmse"],
@@ -718,8 +722,7 @@ def _one_run(
 
 
 def _errors(model, X_test, y_test):
-    residual = model.predict(X_test) - y_test
-    return float(np.sqrt(np.mean(residual**2))), float(np.mean(np.abs(residual)))
+    return errors(y_test, model.predict(X_test))
 
 
 class _Progress:

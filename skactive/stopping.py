@@ -21,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
+from ._metrics import errors
 from ._rows import take_rows
 
 __all__ = [
@@ -213,12 +214,8 @@ class TargetError(BaseStoppingCriterion):
         if self.X_val is not None:
             if not hasattr(self, "_y_val"):
                 self._validate(learner)
-            residual = learner.predict(self._X_val) - self._y_val
-            error = (
-                float(np.sqrt(np.mean(residual**2)))
-                if self.metric == "rmse"
-                else float(np.mean(np.abs(residual)))
-            )
+            rmse, mae = errors(self._y_val, learner.predict(self._X_val))
+            error = rmse if self.metric == "rmse" else mae
         else:
             error = record.get(f"val_{self.metric}")
             if error is None:

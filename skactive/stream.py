@@ -12,9 +12,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._dask import dask_decide, is_dask_collection
-from ._members import final_step
-from ._regressor import ActiveLearningRegressor, _check_targets
-from ._rows import concat_rows, is_row_param, take_rows
+from ._regressor import ActiveLearningRegressor
+from ._validation import check_targets
+from ._rows import take_rows
 
 
 class StreamSelector(BaseEstimator):
@@ -279,13 +279,13 @@ class StreamSelector(BaseEstimator):
     def _update(self, X, y):
         learner = self._fitted_learner()
         X, n = learner._validate_rows(X)
-        y = _check_targets(y, n, allow_nan=False)
+        y = check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:
             return self
         if self._use_partial_fit(learner):
-            _partial_fit(learner, X, y, self._bag_rng)
+            learner._teach_incremental(X, y, self._bag_rng)
         else:
             # Stored first (refused, with nothing changed, if the fitted model
             # cannot take the rows), then refit once enough are waiting.
@@ -311,15 +311,7 @@ class StreamSelector(BaseEstimator):
     def _use_partial_fit(self, learner):
         if self.incremental is False:
             return False
-        models = [learner.estimator_, *(learner.committee_ or [])]
-        able = all(
-            m is final_step(m) and hasattr(m, "partial_fit")
-            for m in models
-            if m is not None
-        )
-        able = able and not any(
-            is_row_param(v, learner.n_labeled_) for v in learner._fit_params.values()
-        )
+        able = learner._can_teach_incrementally()
         if self.incremental is True and not able:
             raise ValueError(
                 "incremental=True needs a learner whose regressor and committee "
@@ -388,30 +380,3 @@ def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):
         threshold *= up if buy else down
         selected[i] = buy
     return selected, (scale, threshold)
-
-
-def _partial_fit(learner, X, y, rng):
-    """Update the learner's models in place with ``partial_fit``."""
-    models = []
-    if learner.estimator_ is not None:
-        models.append((learner.estimator_, np.arange(y.shape[0])))
-    for member in learner.committee_ or []:
-        counts = rng.poisson(1.0, size=y.shape[0])
-        models.append((member, np.repeat(np.arange(y.shape[0]), counts)))
-    # Update copies and swap them in only when every update worked, so a
-    # failure leaves the learner as it was and the labels can be retried.
-    updated = []
-    for model, rows in models:
-        model = copy.deepcopy(model)
-        if rows.size:
-            model.partial_fit(take_rows(X, rows), y[rows])
-        updated.append(model)
-    if learner.estimator_ is not None:
-        learner.estimator_ = updated.pop(0)
-    if learner.committee_:
-        learner.committee_ = updated
-    learner.X_labeled_ = concat_rows(learner.X_labeled_, X)
-    learner.y_labeled_ = np.concatenate([learner.y_labeled_, y])
-    learner.n_labeled_ = int(learner.y_labeled_.shape[0])
-    if getattr(learner, "domain_", None) is not None:
-        learner.domain_ = learner.domain_.union(X)

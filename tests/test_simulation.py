@@ -79,7 +79,7 @@ class _Spy:
         self.fit, self.teach, self.pool, self.predict = [], [], [], []
         spy = self
         fit, teach = ActiveLearningRegressor.fit, ActiveLearningRegressor._teach_validated
-        learn, predict = ActiveLearningRegressor._learn, ActiveLearningRegressor.predict
+        learn, predict = ActiveLearningRegressor.learn, ActiveLearningRegressor.predict
 
         def fit_(self, X, y, **kw):
             spy.fit.append((self.get_params()["strategy"], self.random_state,
@@ -100,7 +100,7 @@ class _Spy:
 
         monkeypatch.setattr(ActiveLearningRegressor, "fit", fit_)
         monkeypatch.setattr(ActiveLearningRegressor, "_teach_validated", teach_)
-        monkeypatch.setattr(ActiveLearningRegressor, "_learn", learn_)
+        monkeypatch.setattr(ActiveLearningRegressor, "learn", learn_)
         monkeypatch.setattr(ActiveLearningRegressor, "predict", predict_)
 
 
