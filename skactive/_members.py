@@ -228,6 +228,29 @@ def _virtual(learner):
     )
 
 
+def predict_rows(learner, X, return_std=False):
+    """A fitted learner's predictions of validated rows, and their spread if
+    asked: the committee's mean and std when a committee predicts, else the
+    model's prediction with its native, ensemble or committee spread."""
+    if learner.estimator_ is None:  # fitted state: the committee predicts
+        members = member_predictions(learner, X)
+        mean = members.mean(axis=1)
+        return (mean, members.std(axis=1)) if return_std else mean
+    model = learner.estimator_
+    if not return_std:
+        return np.asarray(model.predict(X), dtype=float)
+    if has_native_std(model):
+        mean, std = model.predict(X, return_std=True)
+        return np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    if learner.committee_ is None and not is_averaging_ensemble(model):
+        raise ValueError(
+            f"{type(final_step(model)).__name__} gives no predictive spread (no "
+            "return_std and no ensemble members); pass committee=<int> to wrap it "
+            "in a bootstrap committee."
+        )
+    return np.asarray(model.predict(X), dtype=float), predictive_std(learner, X)
+
+
 def predictive_std(learner, X):
     """Standard deviation of the predictive distribution of each row."""
     if learner.estimator_ is not None and has_native_std(learner.estimator_):

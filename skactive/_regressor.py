@@ -19,13 +19,9 @@ from ._dask import dask_learn, dask_query, is_dask_collection
 from ._domain import learn_domain
 from ._members import (
     can_partial_fit,
-    final_step,
     fit_models,
-    has_native_std,
-    is_averaging_ensemble,
-    member_predictions,
     partial_fit_models,
-    predictive_std,
+    predict_rows,
     transform_for_final,
 )
 from ._metrics import errors
@@ -304,23 +300,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             Only when ``return_std=True``.
         """
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        if self.estimator_ is None:  # fitted state: the committee predicts
-            members = member_predictions(self, X)
-            mean = members.mean(axis=1)
-            return (mean, members.std(axis=1)) if return_std else mean
-        if not return_std:
-            return np.asarray(self.estimator_.predict(X), dtype=float)
-        if has_native_std(self.estimator_):
-            mean, std = self.estimator_.predict(X, return_std=True)
-            return np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
-        if self.committee_ is None and not is_averaging_ensemble(self.estimator_):
-            raise ValueError(
-                f"{type(final_step(self.estimator_)).__name__} gives no predictive "
-                "spread (no return_std and no ensemble members); pass "
-                "committee=<int> to wrap it in a bootstrap committee."
-            )
-        return np.asarray(self.estimator_.predict(X), dtype=float), predictive_std(self, X)
+        return predict_rows(self, self._validate_X(X, reset=False), return_std)
 
     # ---------------------------------------------------------------- query
 
