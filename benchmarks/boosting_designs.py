@@ -47,8 +47,11 @@ def _path(protocol, learner, dataset, design, seed):
 def run(protocol, learner, datasets, designs, seeds):
     for seed in seeds:
         for dataset in datasets:
-            todo = [d for d in ["random", *designs]
-                    if not _path(protocol, learner, dataset, d, seed).exists()]
+            todo = [
+                d
+                for d in ["random", *designs]
+                if not _path(protocol, learner, dataset, d, seed).exists()
+            ]
             if not todo:
                 continue
             data = le.prepare(dataset, protocol, seed)
@@ -60,7 +63,10 @@ def run(protocol, learner, datasets, designs, seeds):
                 path = _path(protocol, learner, dataset, design, seed)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(result))
-                print(f"{dataset} {design} seed{seed} {result['seconds']:.1f}s", flush=True)
+                print(
+                    f"{dataset} {design} seed{seed} {result['seconds']:.1f}s",
+                    flush=True,
+                )
 
 
 def table(protocol, learner, datasets, designs, seeds):
@@ -69,16 +75,23 @@ def table(protocol, learner, datasets, designs, seeds):
         base = [_path(protocol, learner, dataset, "random", s) for s in seeds]
         if not all(p.exists() for p in base):
             continue
-        base_log = np.array([np.log(json.loads(p.read_text())["rmse"][1:]) for p in base])
+        base_log = np.array(
+            [np.log(json.loads(p.read_text())["rmse"][1:]) for p in base]
+        )
         for design in designs:
             own = [_path(protocol, learner, dataset, design, s) for s in seeds]
             if not all(p.exists() for p in own):
                 continue
             cells = [json.loads(p.read_text()) for p in own]
             own_log = np.array([np.log(c["rmse"][1:]) for c in cells])
-            rows.append({"dataset": dataset, "design": design,
-                         "ratio": float(np.exp(np.mean(own_log - base_log))),
-                         "seconds": float(np.median([c["seconds"] for c in cells]))})
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "design": design,
+                    "ratio": float(np.exp(np.mean(own_log - base_log))),
+                    "seconds": float(np.median([c["seconds"] for c in cells])),
+                }
+            )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -107,7 +120,8 @@ def timing(learners, designs=("random", "boot", "subsample-leaf", "virtual")):
                     start = _time.process_time()
                     le.run_cell(dataset, learner, "main", strategy, 0, split)
                     seconds.setdefault((learner, design), []).append(
-                        _time.process_time() - start)
+                        _time.process_time() - start
+                    )
     return pd.Series({k: float(np.median(v)) for k, v in seconds.items()}).unstack()
 
 
@@ -139,9 +153,18 @@ def write_page(sections):
         lines.append("| design | " + " | ".join(map(str, cols)) + " |")
         lines.append("|---|" + "---|" * len(cols))
         for design, row in frame.iterrows():
-            lines.append(f"| {design} | " + " | ".join(
-                str(int(v)) if c == "lost" else f"{v:.3f}" if c != "seconds" else f"{v:.1f}"
-                for c, v in row.items()) + " |")
+            lines.append(
+                f"| {design} | "
+                + " | ".join(
+                    str(int(v))
+                    if c == "lost"
+                    else f"{v:.3f}"
+                    if c != "seconds"
+                    else f"{v:.1f}"
+                    for c, v in row.items()
+                )
+                + " |"
+            )
     out = le.OUT / "boosting_designs.md"
     out.write_text("\n".join(lines) + "\n")
     return out
@@ -152,12 +175,17 @@ def main(argv=None):
     parser.add_argument("--learner", default="hgb", choices=le.LEARNERS)
     parser.add_argument("--protocol", default="main", choices=sorted(le.PROTOCOLS))
     parser.add_argument("--datasets", nargs="+", default=["diamonds", "slid"])
-    parser.add_argument("--designs", nargs="+", default=list(DESIGNS),
-                        choices=DESIGNS + PEERS)
+    parser.add_argument(
+        "--designs", nargs="+", default=list(DESIGNS), choices=DESIGNS + PEERS
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--timing", nargs="+", choices=le.LEARNERS,
-                        help="only time the designs with these learners")
+    parser.add_argument(
+        "--timing",
+        nargs="+",
+        choices=le.LEARNERS,
+        help="only time the designs with these learners",
+    )
     args = parser.parse_args(argv)
     if args.timing:
         print(timing(args.timing).round(2).to_string())
@@ -166,8 +194,11 @@ def main(argv=None):
     if not args.report_only:
         run(args.protocol, args.learner, args.datasets, args.designs, seeds)
     with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(table(args.protocol, args.learner, args.datasets, args.designs, seeds)
-              .round(3).to_string())
+        print(
+            table(args.protocol, args.learner, args.datasets, args.designs, seeds)
+            .round(3)
+            .to_string()
+        )
     return 0
 
 

@@ -69,7 +69,9 @@ def curve(data, seed, strategy, trees, blocks=None, factor=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--datasets", nargs="+", default=["concrete", "computers", "cps1988", "friedman1"]
+        "--datasets",
+        nargs="+",
+        default=["concrete", "computers", "cps1988", "friedman1"],
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--factors", nargs="+", type=int, default=[1, 2, 4])
@@ -89,8 +91,15 @@ def main():
                     data, seed, "lcmd", args.trees, args.blocks, factor
                 )
             for method, area in runs.items():
-                rows.append({"dataset": dataset, "seed": seed, "method": method,
-                             "aulc": area, "ratio_to_random": area / runs["random"]})
+                rows.append(
+                    {
+                        "dataset": dataset,
+                        "seed": seed,
+                        "method": method,
+                        "aulc": area,
+                        "ratio_to_random": area / runs["random"],
+                    }
+                )
                 print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -136,7 +136,9 @@ def missing_learners(names):
             try:
                 __import__(module)
             except ImportError:
-                notes[name] = f"{module} is not installed (pip install 'skactive[boost]')"
+                notes[name] = (
+                    f"{module} is not installed (pip install 'skactive[boost]')"
+                )
     return notes
 
 
@@ -240,10 +242,15 @@ def _modal_max_std(X, y_pool, labeled, n, learner_name, seed):
     members = []
     for _ in range(COMMITTEE):
         boot = labeled[rng.randint(len(labeled), size=len(labeled))]
-        model = make_learner(learner_name).set_params(random_state=rng.randint(2**31 - 1))
-        members.append(ActiveLearner(estimator=model, X_training=X[boot],
-                                     y_training=y_pool[boot]))
-    committee = CommitteeRegressor(learner_list=members, query_strategy=max_std_sampling)
+        model = make_learner(learner_name).set_params(
+            random_state=rng.randint(2**31 - 1)
+        )
+        members.append(
+            ActiveLearner(estimator=model, X_training=X[boot], y_training=y_pool[boot])
+        )
+    committee = CommitteeRegressor(
+        learner_list=members, query_strategy=max_std_sampling
+    )
     unlabeled = np.setdiff1d(np.arange(X.shape[0]), labeled)
     picked, _ = committee.query(X[unlabeled], n_instances=n)
     return unlabeled[np.asarray(picked)]
@@ -291,8 +298,12 @@ def run_cell(dataset, learner_name, protocol, strategy, seed, data):
         model = ActiveLearningRegressor(template, strategy="random", random_state=seed)
         model.fit(X_pool, y_pool)
         rmse, mae = _rmse_mae(model, X_test, y_test)
-        return {"n_labels": [int(y_pool.shape[0])], "rmse": [rmse], "mae": [mae],
-                "seconds": time.perf_counter() - started}
+        return {
+            "n_labels": [int(y_pool.shape[0])],
+            "rmse": [rmse],
+            "mae": [mae],
+            "seconds": time.perf_counter() - started,
+        }
     n_queries = spec["batch"] * spec["rounds"]
     ours = skactive_strategies()
     if strategy in ours:
@@ -301,8 +312,14 @@ def run_cell(dataset, learner_name, protocol, strategy, seed, data):
         first = _rmse_mae(model, X_test, y_test)
         rest = np.setdiff1d(np.arange(y_pool.shape[0]), start)
         # The oracle is the pool's target array, read only where queried.
-        model.learn(X_pool[rest], y_pool[rest], n_queries=n_queries,
-                    batch_size=spec["batch"], X_val=X_test, y_val=y_test)
+        model.learn(
+            X_pool[rest],
+            y_pool[rest],
+            n_queries=n_queries,
+            batch_size=spec["batch"],
+            X_val=X_test,
+            y_val=y_test,
+        )
         n_labels = [spec["initial"]] + [r["n_labels"] for r in model.history_]
         rmse = [first[0]] + [r["val_rmse"] for r in model.history_]
         mae = [first[1]] + [r["val_mae"] for r in model.history_]
@@ -322,15 +339,22 @@ def run_cell(dataset, learner_name, protocol, strategy, seed, data):
                     choose(X_pool, y_pool, labeled, spec["batch"], learner_name, seed),
                     dtype=int,
                 ).ravel()
-            if np.intersect1d(picked, labeled).size or np.unique(picked).size != picked.size:
+            if (
+                np.intersect1d(picked, labeled).size
+                or np.unique(picked).size != picked.size
+            ):
                 raise RuntimeError(f"{strategy} queried a labeled or repeated row")
             model.teach(X_pool[picked], y_pool[picked])
             labeled = np.concatenate([labeled, picked])
             n_labels.append(int(labeled.size))
             score = _rmse_mae(model, X_test, y_test)
             rmse.append(score[0]), mae.append(score[1])
-    return {"n_labels": [int(v) for v in n_labels], "rmse": rmse, "mae": mae,
-            "seconds": time.perf_counter() - started}
+    return {
+        "n_labels": [int(v) for v in n_labels],
+        "rmse": rmse,
+        "mae": mae,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def _cache_path(dataset, learner, protocol, strategy, seed):
@@ -339,8 +363,11 @@ def _cache_path(dataset, learner, protocol, strategy, seed):
 
 def _run_group(dataset, learner, protocol, seed, strategies):
     """All missing cells of one data set x learner x protocol x seed."""
-    todo = [s for s in strategies
-            if not _cache_path(dataset, learner, protocol, s, seed).exists()]
+    todo = [
+        s
+        for s in strategies
+        if not _cache_path(dataset, learner, protocol, s, seed).exists()
+    ]
     if not todo:
         return []
     data = prepare(dataset, protocol, seed)
@@ -360,8 +387,16 @@ def _run_group(dataset, learner, protocol, seed, strategies):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(result))
         os.replace(tmp, path)
-        done.append((dataset, learner, protocol, strategy, seed,
-                     result.get("seconds", result.get("error", result.get("skipped")))))
+        done.append(
+            (
+                dataset,
+                learner,
+                protocol,
+                strategy,
+                seed,
+                result.get("seconds", result.get("error", result.get("skipped"))),
+            )
+        )
     return done
 
 
@@ -404,28 +439,34 @@ def summarize(datasets, learners, protocol, strategies, seeds):
                 mean_curve = np.mean([c["rmse"] for c in own], axis=0)
                 n_labels = np.array(own[0]["n_labels"])
                 reached = n_labels[mean_curve <= base_mean[-1]]
-                rows.append({
-                    "protocol": protocol,
-                    "learner": learner,
-                    "dataset": dataset,
-                    "suite": "real" if dataset in REAL_DATASETS else "synthetic",
-                    "strategy": strategy,
-                    "rmse_ratio": float(np.exp(np.mean(own_log - base_log))),
-                    "labels_to_random_final": float(reached.min()) if reached.size else np.nan,
-                    "random_final_labels": int(n_labels[-1]),
-                    "final_rmse": float(mean_curve[-1]),
-                    "headroom": headroom,
-                    "n_seeds": len(own),
-                    "seconds_per_run": float(np.mean([c["seconds"] for c in own])),
-                })
+                rows.append(
+                    {
+                        "protocol": protocol,
+                        "learner": learner,
+                        "dataset": dataset,
+                        "suite": "real" if dataset in REAL_DATASETS else "synthetic",
+                        "strategy": strategy,
+                        "rmse_ratio": float(np.exp(np.mean(own_log - base_log))),
+                        "labels_to_random_final": float(reached.min())
+                        if reached.size
+                        else np.nan,
+                        "random_final_labels": int(n_labels[-1]),
+                        "final_rmse": float(mean_curve[-1]),
+                        "headroom": headroom,
+                        "n_seeds": len(own),
+                        "seconds_per_run": float(np.mean([c["seconds"] for c in own])),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def _md_table(frame, integer=False):
     frame = frame.copy()
     cols = [str(c) for c in frame.columns]
-    lines = ["| " + " | ".join([frame.index.name or ""] + cols) + " |",
-             "|" + "---|" * (len(cols) + 1)]
+    lines = [
+        "| " + " | ".join([frame.index.name or ""] + cols) + " |",
+        "|" + "---|" * (len(cols) + 1),
+    ]
     for idx in frame.index:
         cells = []
         for col in frame.columns:
@@ -454,12 +495,20 @@ def summarize_cache(seeds, learner_seeds=None):
             root = CACHE / protocol / learner
             if not root.is_dir():
                 continue
-            datasets = [d for d in list(REAL_DATASETS) + list(SYNTHETIC_DATASETS)
-                        if (root / d).is_dir()]
+            datasets = [
+                d
+                for d in list(REAL_DATASETS) + list(SYNTHETIC_DATASETS)
+                if (root / d).is_dir()
+            ]
             # Screened batch-rule variants are reported by batch_rule_screen.py.
-            strategies = sorted({p.name for d in datasets for p in (root / d).iterdir()
-                                 if p.is_dir() and p.name != "full-pool"
-                                 and "-screen-" not in p.name})
+            strategies = sorted(
+                {
+                    p.name
+                    for d in datasets
+                    for p in (root / d).iterdir()
+                    if p.is_dir() and p.name != "full-pool" and "-screen-" not in p.name
+                }
+            )
             frames.append(summarize(datasets, [learner], protocol, strategies, mine))
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -476,11 +525,18 @@ def _with_committed(table):
     if not path.exists():
         return table
     old = pd.read_csv(path)
-    batch = {label for label, params in skactive_strategies().items()
-             if "batch_selection" not in params and label != "random"}
+    batch = {
+        label
+        for label, params in skactive_strategies().items()
+        if "batch_selection" not in params and label != "random"
+    }
     old["strategy"] = old["strategy"].map(
-        lambda s: s[: -len("-top")] if s.endswith("-top") and s[: -len("-top")] in batch
-        else s)
+        lambda s: (
+            s[: -len("-top")]
+            if s.endswith("-top") and s[: -len("-top")] in batch
+            else s
+        )
+    )
     old = old[~old["strategy"].str.endswith("-diverse")]
     key = ["protocol", "learner", "dataset", "strategy"]
     if not table.empty:
@@ -502,45 +558,69 @@ def write_report(table, command, seeds):
     parts = [
         "# Label efficiency against random sampling",
         "",
-        (f"Generated by `{command}` from every cell finished for seeds "
-         f"{seeds[0]}..{seeds[-1]} in the cache (unless `--learner-seeds` says "
-         "otherwise; each row's seed count is `n_seeds` in the CSV)."),
-        ("Cell: exp(mean over seeds and rounds of log RMSE − log RMSE of random); "
-         "below 1 is better. `headroom`: the same model trained on the whole pool, "
-         "as that ratio. `lost`: real data sets with ratio > 1.02."),
-        ("Gradient boosting (hgb, xgb, lgbm): skactive's strategies use the "
-         "boosting committee of `skactive/_boosting.py` since issue 19; cells "
-         "cached before it used 5 bootstrap clones. The default with each "
-         "committee design, per learner: `boosting_designs.md`."),
+        (
+            f"Generated by `{command}` from every cell finished for seeds "
+            f"{seeds[0]}..{seeds[-1]} in the cache (unless `--learner-seeds` says "
+            "otherwise; each row's seed count is `n_seeds` in the CSV)."
+        ),
+        (
+            "Cell: exp(mean over seeds and rounds of log RMSE − log RMSE of random); "
+            "below 1 is better. `headroom`: the same model trained on the whole pool, "
+            "as that ratio. `lost`: real data sets with ratio > 1.02."
+        ),
+        (
+            "Gradient boosting (hgb, xgb, lgbm): skactive's strategies use the "
+            "boosting committee of `skactive/_boosting.py` since issue 19; cells "
+            "cached before it used 5 bootstrap clones. The default with each "
+            "committee design, per learner: `boosting_designs.md`."
+        ),
     ]
     for (protocol, learner), block in table.groupby(["protocol", "learner"]):
         spec = PROTOCOLS[protocol]
-        parts += ["", (f"## {learner}, protocol {protocol} "
-                       f"({spec['initial']} initial + {spec['rounds']} x {spec['batch']}, "
-                       f"pool <= {spec['pool_cap']}, "
-                       f"seeds: {_seed_range(block)})"), ""]
+        parts += [
+            "",
+            (
+                f"## {learner}, protocol {protocol} "
+                f"({spec['initial']} initial + {spec['rounds']} x {spec['batch']}, "
+                f"pool <= {spec['pool_cap']}, "
+                f"seeds: {_seed_range(block)})"
+            ),
+            "",
+        ]
         real = block[block["suite"] == "real"]
-        summary = real.groupby("strategy").agg(
-            median_ratio=("rmse_ratio", "median"),
-            geomean_ratio=("rmse_ratio", lambda r: float(np.exp(np.log(r).mean()))),
-            worst=("rmse_ratio", "max"),
-            lost=("rmse_ratio", lambda r: int((r > 1.02).sum())),
-            datasets=("rmse_ratio", "size"),
-        ).sort_values("median_ratio")
+        summary = (
+            real.groupby("strategy")
+            .agg(
+                median_ratio=("rmse_ratio", "median"),
+                geomean_ratio=("rmse_ratio", lambda r: float(np.exp(np.log(r).mean()))),
+                worst=("rmse_ratio", "max"),
+                lost=("rmse_ratio", lambda r: int((r > 1.02).sum())),
+                datasets=("rmse_ratio", "size"),
+            )
+            .sort_values("median_ratio")
+        )
         # The data sets where there is something to win: a model on the whole
         # pool at most 0.9 x random's curve. Labels share: "never" counts as
         # more than every budget, so it pulls the median up.
         room = real[real["headroom"] <= HEADROOM_CUT]
-        share = room["labels_to_random_final"].fillna(np.inf) / room["random_final_labels"]
+        share = (
+            room["labels_to_random_final"].fillna(np.inf) / room["random_final_labels"]
+        )
         summary["headroom_median"] = room.groupby("strategy")["rmse_ratio"].median()
         summary["headroom_labels_share"] = share.groupby(room["strategy"]).median()
         summary.index.name = "strategy (real suite)"
-        parts += [_md_table(summary), "",
-                  (f"`headroom_median`, `headroom_labels_share`: over the "
-                   f"{room['dataset'].nunique()} real data sets with headroom <= "
-                   f"{HEADROOM_CUT} ({', '.join(sorted(room['dataset'].unique()))}): "
-                   "median ratio, and median share of random's labels needed to "
-                   "reach random's final RMSE (inf: never)."), ""]
+        parts += [
+            _md_table(summary),
+            "",
+            (
+                f"`headroom_median`, `headroom_labels_share`: over the "
+                f"{room['dataset'].nunique()} real data sets with headroom <= "
+                f"{HEADROOM_CUT} ({', '.join(sorted(room['dataset'].unique()))}): "
+                "median ratio, and median share of random's labels needed to "
+                "reach random's final RMSE (inf: never)."
+            ),
+            "",
+        ]
         for suite in ("real", "synthetic"):
             sub = block[block["suite"] == suite]
             if sub.empty:
@@ -550,10 +630,13 @@ def write_report(table, command, seeds):
             wide.loc["(headroom: whole pool)"] = head
             wide.index.name = f"ratio to random ({suite})"
             parts += [_md_table(wide), ""]
-            labels = sub.pivot(index="strategy", columns="dataset",
-                               values="labels_to_random_final")
-            labels.index.name = (f"labels to random's final RMSE ({suite}; of "
-                                 f"{int(sub['random_final_labels'].max())}; blank: never)")
+            labels = sub.pivot(
+                index="strategy", columns="dataset", values="labels_to_random_final"
+            )
+            labels.index.name = (
+                f"labels to random's final RMSE ({suite}; of "
+                f"{int(sub['random_final_labels'].max())}; blank: never)"
+            )
             parts += [_md_table(labels, integer=True), ""]
     # One line per protocol/learner/data set and reason, with the cells' count.
     reasons = {}
@@ -563,8 +646,10 @@ def write_report(table, command, seeds):
             where = "/".join(path.relative_to(CACHE).parts[:3])
             reason = cell.get("error", cell.get("skipped"))
             reasons.setdefault((where, reason), []).append(path.parent.name)
-    failed = [f"- `{where}` ({len(cells)} cells: {', '.join(sorted(set(cells)))}): {reason}"
-              for (where, reason), cells in reasons.items()]
+    failed = [
+        f"- `{where}` ({len(cells)} cells: {', '.join(sorted(set(cells)))}): {reason}"
+        for (where, reason), cells in reasons.items()
+    ]
     if failed:
         parts += ["## Cells not run or failed", "", *failed, ""]
     (RESULTS / "label_efficiency.md").write_text("\n".join(parts) + "\n")
@@ -582,8 +667,13 @@ def _plot(table):
         print("matplotlib missing: no plot (pip install 'skactive[bench]')")
         return
     for (protocol, learner), block in table.groupby(["protocol", "learner"]):
-        order = (block[block["suite"] == "real"].groupby("strategy")["rmse_ratio"]
-                 .median().sort_values().index.tolist())
+        order = (
+            block[block["suite"] == "real"]
+            .groupby("strategy")["rmse_ratio"]
+            .median()
+            .sort_values()
+            .index.tolist()
+        )
         order += [s for s in block["strategy"].unique() if s not in order]
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.5))
         datasets = sorted(block["dataset"].unique())
@@ -591,11 +681,23 @@ def _plot(table):
         for k, dataset in enumerate(datasets):
             sub = block[block["dataset"] == dataset].set_index("strategy")
             ys = [order.index(s) + (k - len(datasets) / 2) * 0.03 for s in sub.index]
-            ax.scatter(sub["rmse_ratio"], ys, s=18, color=cmap(k % 20), label=dataset,
-                       marker="o" if sub["suite"].iloc[0] == "real" else "x")
+            ax.scatter(
+                sub["rmse_ratio"],
+                ys,
+                s=18,
+                color=cmap(k % 20),
+                label=dataset,
+                marker="o" if sub["suite"].iloc[0] == "real" else "x",
+            )
         med = block[block["suite"] == "real"].groupby("strategy")["rmse_ratio"].median()
-        ax.scatter([med.get(s, np.nan) for s in order], range(len(order)), marker="|",
-                   s=300, color="black", label="median (real)")
+        ax.scatter(
+            [med.get(s, np.nan) for s in order],
+            range(len(order)),
+            marker="|",
+            s=300,
+            color="black",
+            label="median (real)",
+        )
         ax.axvline(1.0, color="grey", lw=1)
         ax.axvspan(0.98, 1.02, color="grey", alpha=0.15)
         ax.set_yticks(range(len(order)), order)
@@ -614,20 +716,28 @@ def _plot(table):
 def main(argv=None):
     all_strategies = {**skactive_strategies(), **peer_strategies()}
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--datasets", nargs="+",
-                        default=list(REAL_DATASETS) + list(SYNTHETIC_DATASETS))
+    parser.add_argument(
+        "--datasets", nargs="+", default=list(REAL_DATASETS) + list(SYNTHETIC_DATASETS)
+    )
     parser.add_argument("--learners", nargs="+", default=["rf"], choices=LEARNERS)
     parser.add_argument("--strategies", nargs="+", default=list(all_strategies))
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--protocol", default="main", choices=sorted(PROTOCOLS))
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--learner-seeds", nargs="+", default=[], metavar="LEARNER=N",
-                        help="report a learner's cells over seeds 0..N-1 instead")
     parser.add_argument(
-        "--keep-committed", action="store_true",
+        "--learner-seeds",
+        nargs="+",
+        default=[],
+        metavar="LEARNER=N",
+        help="report a learner's cells over seeds 0..N-1 instead",
+    )
+    parser.add_argument(
+        "--keep-committed",
+        action="store_true",
         help="keep the committed CSV's rows for cells this cache lacks (rows of "
-             "batch rules whose code changed since, '*-diverse', are dropped)")
+        "batch rules whose code changed since, '*-diverse', are dropped)",
+    )
     parser.add_argument("--list", action="store_true", help="print strategy labels")
     args = parser.parse_args(argv)
     if args.list:
@@ -645,7 +755,9 @@ def main(argv=None):
         from sklearn.utils.parallel import Parallel, delayed
 
         # Data set by data set, so an interrupted run leaves whole cells.
-        groups = [(d, lrn, s) for d in args.datasets for lrn in args.learners for s in seeds]
+        groups = [
+            (d, lrn, s) for d in args.datasets for lrn in args.learners for s in seeds
+        ]
         started = time.perf_counter()
         jobs = Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
             delayed(_run_group)(d, lrn, args.protocol, s, strategies + ["full-pool"])
@@ -653,11 +765,16 @@ def main(argv=None):
         )
         for k, done in enumerate(jobs, 1):
             for cell in done:
-                print(f"[{k}/{len(groups)} {time.perf_counter() - started:6.0f}s] "
-                      + " ".join(map(str, cell)), flush=True)
+                print(
+                    f"[{k}/{len(groups)} {time.perf_counter() - started:6.0f}s] "
+                    + " ".join(map(str, cell)),
+                    flush=True,
+                )
     # The report covers every finished cell in the cache, not only this run's.
-    learner_seeds = {k: list(range(int(v))) for k, v in
-                     (item.split("=", 1) for item in args.learner_seeds)}
+    learner_seeds = {
+        k: list(range(int(v)))
+        for k, v in (item.split("=", 1) for item in args.learner_seeds)
+    }
     table = summarize_cache(seeds, learner_seeds)
     if args.keep_committed:
         table = _with_committed(table)
@@ -665,7 +782,8 @@ def main(argv=None):
         print("No finished cells yet.")
         return 1
     command = "python benchmarks/label_efficiency.py " + " ".join(
-        argv if argv is not None else sys.argv[1:])
+        argv if argv is not None else sys.argv[1:]
+    )
     write_report(table, command.strip(), seeds)
     print((RESULTS / "label_efficiency.md").read_text())
     return 0

@@ -185,7 +185,11 @@ def _write(rows, requested=()):
         "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in frame.itertuples():
-        worker = "—" if r.worker_mb is None or np.isnan(r.worker_mb) else f"{r.worker_mb:.0f}"
+        worker = (
+            "—"
+            if r.worker_mb is None or np.isnan(r.worker_mb)
+            else f"{r.worker_mb:.0f}"
+        )
         lines.append(
             f"| {r.n_rows:,} | {r.scheduler} | {r.method} | {r.seconds:.2f} | "
             f"{r.ratio_to_floor:.2f} | {r.us_per_row:.2f} | {r.client_mb:.0f} | {worker} |"
@@ -215,10 +219,20 @@ def _write(rows, requested=()):
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for (scheduler, method), part in frame.groupby(["scheduler", "method"]):
         style = "-" if scheduler == "cluster" else "--"
-        axes[0].plot(part["n_rows"], part["seconds"], style, marker="o",
-                     label=f"{method} ({scheduler})")
-        axes[1].plot(part["n_rows"], part["client_mb"], style, marker="o",
-                     label=f"{method} ({scheduler})")
+        axes[0].plot(
+            part["n_rows"],
+            part["seconds"],
+            style,
+            marker="o",
+            label=f"{method} ({scheduler})",
+        )
+        axes[1].plot(
+            part["n_rows"],
+            part["client_mb"],
+            style,
+            marker="o",
+            label=f"{method} ({scheduler})",
+        )
     for ax, label in zip(axes, ["query time (s)", "client peak growth (MB)"]):
         ax.set_xscale("log")
         ax.set_xlabel("pool rows")
@@ -251,8 +265,17 @@ def main():
             if (int(size), scheduler) in done:
                 continue
             repeats = args.repeats if size < 1e7 else 1
-            cmd = [sys.executable, __file__, "--child", str(int(size)), scheduler,
-                   "--trees", str(args.trees), "--repeats", str(repeats)]
+            cmd = [
+                sys.executable,
+                __file__,
+                "--child",
+                str(int(size)),
+                scheduler,
+                "--trees",
+                str(args.trees),
+                "--repeats",
+                str(repeats),
+            ]
             out = subprocess.run(cmd, capture_output=True, text=True)
             if out.returncode:
                 print(out.stderr[-3000:], file=sys.stderr)

@@ -52,22 +52,34 @@ OURS = [
     ("uncertainty", "forest", {"strategy": "uncertainty"}, "modAL max_std (committee)"),
     ("qbc", "forest", {"strategy": "qbc"}, "skactiveml QueryByCommittee"),
     ("emcm", "forest", {"strategy": "emcm"}, None),
-    ("emcm", "ridge", {"strategy": "emcm", "committee_size": 3},
-     "skactiveml ExpectedModelChangeMaximization"),
+    (
+        "emcm",
+        "ridge",
+        {"strategy": "emcm", "committee_size": 3},
+        "skactiveml ExpectedModelChangeMaximization",
+    ),
     ("gsx", "forest", {"strategy": "gsx"}, "skactiveml GreedySamplingX"),
     ("gsy", "forest", {"strategy": "gsy"}, "skactiveml GreedySamplingTarget(GSy)"),
     ("igs", "forest", {"strategy": "igs"}, "skactiveml GreedySamplingTarget(GSi)"),
-    ("uncertainty+diverse", "forest",
-     {"strategy": "uncertainty", "batch_selection": "diverse"}, None),
+    (
+        "uncertainty+diverse",
+        "forest",
+        {"strategy": "uncertainty", "batch_selection": "diverse"},
+        None,
+    ),
     ("lcmd (default)", "forest", {"strategy": "lcmd"}, None),
 ]
 
 
 # Peers measured again with more memory by --supplement.
-SUPPLEMENT = [("skactiveml GreedySamplingX", "gsx"), ("skactiveml GreedySamplingTarget(GSi)", "igs")]
+SUPPLEMENT = [
+    ("skactiveml GreedySamplingX", "gsx"),
+    ("skactiveml GreedySamplingTarget(GSi)", "igs"),
+]
 
 
 # ----------------------------------------------------------------- child side
+
 
 def _data(n_pool, d):
     rng = np.random.default_rng(1000 * d + 7)
@@ -133,13 +145,17 @@ def child_ours(n_pool, d, todo):
     learners = {}
     floors = {}
     out = []
+
     def floor_call(model):
         from skactive.strategies import ExpectedModelChange
 
         if model not in floors:
             alr = ActiveLearningRegressor(
-                _model(model), random_state=0,
-                strategy="uncertainty" if model == "forest" else ExpectedModelChange(n_members=3),
+                _model(model),
+                random_state=0,
+                strategy="uncertainty"
+                if model == "forest"
+                else ExpectedModelChange(n_members=3),
             ).fit(X_lab, y_lab)
             members = [m for m in [alr.estimator_] if m is not None]
             if model != "forest":
@@ -152,11 +168,15 @@ def child_ours(n_pool, d, todo):
         if key["kind"] == "floor":
             call = floor_call(model)
         else:
-            settings = dict(next(s for lab, mod, s, _ in OURS if lab == label and mod == model))
+            settings = dict(
+                next(s for lab, mod, s, _ in OURS if lab == label and mod == model)
+            )
             if "committee_size" in settings:
                 from skactive.strategies import ExpectedModelChange
 
-                settings["strategy"] = ExpectedModelChange(n_members=settings.pop("committee_size"))
+                settings["strategy"] = ExpectedModelChange(
+                    n_members=settings.pop("committee_size")
+                )
             cache_key = (label, model)
             if cache_key not in learners:
                 learners[cache_key] = ActiveLearningRegressor(
@@ -167,8 +187,15 @@ def child_ours(n_pool, d, todo):
             call = lambda: alr.query(X_pool, n=batch)  # noqa: E731, B023
         if key["kind"] == "floor":
             seconds, reps, peak = _timed(call, _repeats(n_pool))
-            out.append({**key, "status": "ok", "seconds": seconds, "repeats": reps,
-                        "peak_extra_mb": peak})
+            out.append(
+                {
+                    **key,
+                    "status": "ok",
+                    "seconds": seconds,
+                    "repeats": reps,
+                    "peak_extra_mb": peak,
+                }
+            )
             continue
         seconds, reps, peak = _timed(call, 1)
         # The floor timed right after each call, so both see the same load on
@@ -183,10 +210,17 @@ def child_ours(n_pool, d, todo):
             if pairs[0][0] > 5:
                 break
         q_times, f_times = np.array(pairs).T
-        out.append({**key, "status": "ok", "seconds": float(np.median(q_times)),
-                    "repeats": len(pairs), "peak_extra_mb": peak,
-                    "floor_seconds": float(np.median(f_times)),
-                    "ratio_to_floor": float(np.median(q_times / f_times))})
+        out.append(
+            {
+                **key,
+                "status": "ok",
+                "seconds": float(np.median(q_times)),
+                "repeats": len(pairs),
+                "peak_extra_mb": peak,
+                "floor_seconds": float(np.median(f_times)),
+                "ratio_to_floor": float(np.median(q_times / f_times)),
+            }
+        )
     return out
 
 
@@ -213,8 +247,9 @@ def _peer_call(peer, X_lab, y_lab, X_pool, batch):
 
         ens = SklearnRegressor(_model("forest")).fit(X_lab, y_lab)
         qs = QueryByCommittee(random_state=0)
-        return lambda: qs.query(X_all, y_all, ensemble=ens, fit_ensemble=False,
-                                batch_size=batch)
+        return lambda: qs.query(
+            X_all, y_all, ensemble=ens, fit_ensemble=False, batch_size=batch
+        )
     if "ExpectedModelChange" in peer:
         from skactiveml.pool import ExpectedModelChangeMaximization
 
@@ -243,14 +278,25 @@ def child_peer(key):
         return [{**key, "status": "out of memory"}]
     except Exception as exc:  # a peer's own failure is a result to record
         return [{**key, "status": f"error: {type(exc).__name__}: {str(exc)[:120]}"}]
-    return [{**key, "status": "ok", "seconds": seconds, "repeats": reps,
-             "peak_extra_mb": peak}]
+    return [
+        {
+            **key,
+            "status": "ok",
+            "seconds": seconds,
+            "repeats": reps,
+            "peak_extra_mb": peak,
+        }
+    ]
 
 
 # ---------------------------------------------------------------- parent side
 
+
 def _key_id(key):
-    return "|".join(str(key[k]) for k in ("impl", "strategy", "model", "kind", "n_pool", "d", "batch"))
+    return "|".join(
+        str(key[k])
+        for k in ("impl", "strategy", "model", "kind", "n_pool", "d", "batch")
+    )
 
 
 def _load_cache(fresh):
@@ -269,12 +315,21 @@ def _run_child(payload, timeout, mem_gb):
         cap = int(mem_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "MALLOC_MMAP_THRESHOLD_": "65536"}
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "MALLOC_MMAP_THRESHOLD_": "65536",
+    }
     try:
         proc = subprocess.run(
             [sys.executable, __file__, "--child", json.dumps(payload)],
-            capture_output=True, text=True, timeout=timeout, preexec_fn=limit, env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=limit,
+            env=env,
         )
     except subprocess.TimeoutExpired:
         return None, "timeout"
@@ -288,16 +343,28 @@ def _run_child(payload, timeout, mem_gb):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="pools 5k/20k, d=10, batches 1/100")
+    parser.add_argument(
+        "--quick", action="store_true", help="pools 5k/20k, d=10, batches 1/100"
+    )
     parser.add_argument("--fresh", action="store_true", help="ignore cached cells")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per peer cell")
-    parser.add_argument("--mem-gb", type=float, default=6.0, help="address-space cap per cell")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds per peer cell"
+    )
+    parser.add_argument(
+        "--mem-gb", type=float, default=6.0, help="address-space cap per cell"
+    )
     parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--supplement", action="store_true",
-                        help="also run the greedy peers at 20k rows, d=10, b=1/100 with a "
-                        "14 GB cap and a 300 s timeout (they run out of memory under 6 GB)")
-    parser.add_argument("--redo-ours", action="store_true",
-                        help="measure skactive and the floors again, keep cached peers")
+    parser.add_argument(
+        "--supplement",
+        action="store_true",
+        help="also run the greedy peers at 20k rows, d=10, b=1/100 with a "
+        "14 GB cap and a 300 s timeout (they run out of memory under 6 GB)",
+    )
+    parser.add_argument(
+        "--redo-ours",
+        action="store_true",
+        help="measure skactive and the floors again, keep cached peers",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -325,24 +392,46 @@ def main(argv=None):
         for n_pool in pools:
             todo = []
             for model in ("forest", "ridge"):
-                todo.append({"impl": "floor", "strategy": "predict", "model": model,
-                             "kind": "floor", "n_pool": n_pool, "d": d, "batch": 0})
+                todo.append(
+                    {
+                        "impl": "floor",
+                        "strategy": "predict",
+                        "model": model,
+                        "kind": "floor",
+                        "n_pool": n_pool,
+                        "d": d,
+                        "batch": 0,
+                    }
+                )
             for label, model, _, _ in OURS:
                 for batch in batches:
-                    todo.append({"impl": "skactive", "strategy": label, "model": model,
-                                 "kind": "query", "n_pool": n_pool, "d": d, "batch": batch})
+                    todo.append(
+                        {
+                            "impl": "skactive",
+                            "strategy": label,
+                            "model": model,
+                            "kind": "query",
+                            "n_pool": n_pool,
+                            "d": d,
+                            "batch": batch,
+                        }
+                    )
             todo = [k for k in todo if _key_id(k) not in done]
             if not todo:
                 continue
             rows, status = _run_child(
                 {"role": "ours", "n_pool": n_pool, "d": d, "todo": todo},
-                timeout=3600, mem_gb=max(args.mem_gb, 4.0),
+                timeout=3600,
+                mem_gb=max(args.mem_gb, 4.0),
             )
             if rows is None:
                 rows = [{**k, "status": status} for k in todo]
             _save(rows, done)
-            print(f"[{time.time() - t0:6.0f} s] skactive n_pool={n_pool} d={d}: "
-                  f"{len(rows)} cells", flush=True)
+            print(
+                f"[{time.time() - t0:6.0f} s] skactive n_pool={n_pool} d={d}: "
+                f"{len(rows)} cells",
+                flush=True,
+            )
 
     # Peers: one subprocess per cell, skipping cells bigger than a failure.
     if not args.no_peers:
@@ -352,44 +441,86 @@ def main(argv=None):
                 blocked = []  # (n_pool, batch, reason)
                 for n_pool in pools:
                     for batch in batches:
-                        key = {"impl": peer, "strategy": label, "model": model,
-                               "kind": "query", "n_pool": n_pool, "d": d, "batch": batch}
+                        key = {
+                            "impl": peer,
+                            "strategy": label,
+                            "model": model,
+                            "kind": "query",
+                            "n_pool": n_pool,
+                            "d": d,
+                            "batch": batch,
+                        }
                         if _key_id(key) in done:
                             row = done[_key_id(key)]
                         else:
-                            reason = next((r for n0, b0, r in blocked
-                                           if n_pool >= n0 and batch >= b0), None)
+                            reason = next(
+                                (
+                                    r
+                                    for n0, b0, r in blocked
+                                    if n_pool >= n0 and batch >= b0
+                                ),
+                                None,
+                            )
                             if reason is not None:
                                 row = {**key, "status": f"not run: {reason}"}
                                 rows = [row]
                             else:
                                 rows, status = _run_child(
-                                    {"role": "peer", "key": key}, args.timeout, args.mem_gb
+                                    {"role": "peer", "key": key},
+                                    args.timeout,
+                                    args.mem_gb,
                                 )
                                 if rows is None:
                                     rows = [{**key, "status": status}]
                                 row = rows[0]
                             _save([row], done)
-                            print(f"[{time.time() - t0:6.0f} s] {peer} n_pool={n_pool} "
-                                  f"d={d} b={batch}: {row['status']} "
-                                  f"{row.get('seconds', '')}", flush=True)
-                        if row["status"] != "ok" and not row["status"].startswith("not run"):
-                            blocked.append((n_pool, batch,
-                                            f"{row['status']} at n_pool={n_pool}, b={batch}"))
-                        elif row["status"] == "ok" and row["seconds"] > args.timeout / 2:
-                            blocked.append((n_pool, batch,
-                                            f"{row['seconds']:.0f} s at n_pool={n_pool}, "
-                                            f"b={batch} (timeout {args.timeout:.0f} s)"))
+                            print(
+                                f"[{time.time() - t0:6.0f} s] {peer} n_pool={n_pool} "
+                                f"d={d} b={batch}: {row['status']} "
+                                f"{row.get('seconds', '')}",
+                                flush=True,
+                            )
+                        if row["status"] != "ok" and not row["status"].startswith(
+                            "not run"
+                        ):
+                            blocked.append(
+                                (
+                                    n_pool,
+                                    batch,
+                                    f"{row['status']} at n_pool={n_pool}, b={batch}",
+                                )
+                            )
+                        elif (
+                            row["status"] == "ok" and row["seconds"] > args.timeout / 2
+                        ):
+                            blocked.append(
+                                (
+                                    n_pool,
+                                    batch,
+                                    f"{row['seconds']:.0f} s at n_pool={n_pool}, "
+                                    f"b={batch} (timeout {args.timeout:.0f} s)",
+                                )
+                            )
 
     if args.supplement:
         for peer, label in SUPPLEMENT:
             for batch in (1, 100):
-                key = {"impl": f"{peer} (cap 14 GB)", "strategy": label, "model": "forest",
-                       "kind": "query", "n_pool": 20_000, "d": 10, "batch": batch}
+                key = {
+                    "impl": f"{peer} (cap 14 GB)",
+                    "strategy": label,
+                    "model": "forest",
+                    "kind": "query",
+                    "n_pool": 20_000,
+                    "d": 10,
+                    "batch": batch,
+                }
                 if _key_id(key) in done:
                     continue
-                rows, status = _run_child({"role": "peer", "key": {**key, "impl": peer}},
-                                          timeout=300, mem_gb=14)
+                rows, status = _run_child(
+                    {"role": "peer", "key": {**key, "impl": peer}},
+                    timeout=300,
+                    mem_gb=14,
+                )
                 row = {**(rows[0] if rows else {"status": status}), **key}
                 _save([row], done)
                 print(f"{key['impl']} b={batch}: {row['status']}", flush=True)
@@ -400,11 +531,20 @@ def main(argv=None):
 def report(done, pools, dims, batches, args):
     import pandas as pd
 
-    rows = [r for r in done.values()
-            if r["n_pool"] in pools and r["d"] in dims and (r["batch"] in batches or r["kind"] == "floor")]
+    rows = [
+        r
+        for r in done.values()
+        if r["n_pool"] in pools
+        and r["d"] in dims
+        and (r["batch"] in batches or r["kind"] == "floor")
+    ]
     frame = pd.DataFrame(rows)
     frame.to_csv(RESULTS / "query_speed.csv", index=False)
-    floors = {(r["model"], r["n_pool"], r["d"]): r.get("seconds") for r in rows if r["kind"] == "floor"}
+    floors = {
+        (r["model"], r["n_pool"], r["d"]): r.get("seconds")
+        for r in rows
+        if r["kind"] == "floor"
+    }
     lines = [
         "# Query speed",
         "",
@@ -425,8 +565,19 @@ def report(done, pools, dims, batches, args):
         for n_pool in pools:
             for batch in batches:
                 for label, model, _, peer in OURS:
-                    ours = done.get(_key_id({"impl": "skactive", "strategy": label, "model": model,
-                                             "kind": "query", "n_pool": n_pool, "d": d, "batch": batch}))
+                    ours = done.get(
+                        _key_id(
+                            {
+                                "impl": "skactive",
+                                "strategy": label,
+                                "model": model,
+                                "kind": "query",
+                                "n_pool": n_pool,
+                                "d": d,
+                                "batch": batch,
+                            }
+                        )
+                    )
                     if ours is None:
                         continue
                     name = label if model == "forest" else f"{label} ({model})"
@@ -434,42 +585,90 @@ def report(done, pools, dims, batches, args):
                     s = ours.get("seconds")
                     cells = [f"{n_pool:,}", str(d), str(batch), name]
                     if ours["status"] == "ok":
-                        ratio = ours.get("ratio_to_floor") or (s / floor if floor else None)
-                        cells += [f"{s:.3g}", f"{ratio:.2f}" if ratio else "",
-                                  _mb(ours.get("peak_extra_mb"))]
+                        ratio = ours.get("ratio_to_floor") or (
+                            s / floor if floor else None
+                        )
+                        cells += [
+                            f"{s:.3g}",
+                            f"{ratio:.2f}" if ratio else "",
+                            _mb(ours.get("peak_extra_mb")),
+                        ]
                     else:
                         cells += [ours["status"], "", ""]
-                    prow = done.get(_key_id({"impl": peer, "strategy": label, "model": model,
-                                             "kind": "query", "n_pool": n_pool, "d": d,
-                                             "batch": batch})) if peer else None
+                    prow = (
+                        done.get(
+                            _key_id(
+                                {
+                                    "impl": peer,
+                                    "strategy": label,
+                                    "model": model,
+                                    "kind": "query",
+                                    "n_pool": n_pool,
+                                    "d": d,
+                                    "batch": batch,
+                                }
+                            )
+                        )
+                        if peer
+                        else None
+                    )
                     if prow is None:
                         cells += [peer or "-", "", "", ""]
                     elif prow["status"] == "ok":
                         ps = prow["seconds"]
-                        cells += [peer, f"{ps:.3g}", _mb(prow.get("peak_extra_mb")),
-                                  f"{ps / s:.1f}x" if s else ""]
+                        cells += [
+                            peer,
+                            f"{ps:.3g}",
+                            _mb(prow.get("peak_extra_mb")),
+                            f"{ps / s:.1f}x" if s else "",
+                        ]
                     else:
                         cells += [peer, prow["status"], "", ""]
                     lines.append("| " + " | ".join(cells) + " |")
     extra = [r for r in done.values() if "(cap 14 GB)" in r["impl"]]
     if extra:
-        lines += ["", "Supplement (`--supplement`): greedy peers at 20,000 rows, d = 10, "
-                  "with a 14 GB cap and a 300 s timeout.", "",
-                  "| peer | batch | peer s | peer MB | skactive s | speed-up |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "Supplement (`--supplement`): greedy peers at 20,000 rows, d = 10, "
+            "with a 14 GB cap and a 300 s timeout.",
+            "",
+            "| peer | batch | peer s | peer MB | skactive s | speed-up |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for r in sorted(extra, key=lambda r: (r["impl"], r["batch"])):
-            ours = done.get(_key_id({"impl": "skactive", "strategy": r["strategy"],
-                                     "model": "forest", "kind": "query", "n_pool": 20_000,
-                                     "d": 10, "batch": r["batch"]}))
+            ours = done.get(
+                _key_id(
+                    {
+                        "impl": "skactive",
+                        "strategy": r["strategy"],
+                        "model": "forest",
+                        "kind": "query",
+                        "n_pool": 20_000,
+                        "d": 10,
+                        "batch": r["batch"],
+                    }
+                )
+            )
             s = ours.get("seconds") if ours else None
             if r["status"] == "ok":
-                lines.append(f"| {r['impl']} | {r['batch']} | {r['seconds']:.3g} | "
-                             f"{_mb(r.get('peak_extra_mb'))} | {s:.3g} | {r['seconds'] / s:.1f}x |")
+                lines.append(
+                    f"| {r['impl']} | {r['batch']} | {r['seconds']:.3g} | "
+                    f"{_mb(r.get('peak_extra_mb'))} | {s:.3g} | {r['seconds'] / s:.1f}x |"
+                )
             else:
-                lines.append(f"| {r['impl']} | {r['batch']} | {r['status']} | | "
-                             f"{'' if s is None else f'{s:.3g}'} | |")
-    lines += ["", "Floors (bare predict, s): " + ", ".join(
-        f"{m} {n:,}x{d}: {v:.3g}" for (m, n, d), v in sorted(floors.items()) if v is not None)]
+                lines.append(
+                    f"| {r['impl']} | {r['batch']} | {r['status']} | | "
+                    f"{'' if s is None else f'{s:.3g}'} | |"
+                )
+    lines += [
+        "",
+        "Floors (bare predict, s): "
+        + ", ".join(
+            f"{m} {n:,}x{d}: {v:.3g}"
+            for (m, n, d), v in sorted(floors.items())
+            if v is not None
+        ),
+    ]
     (RESULTS / "query_speed.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     _plot(done, pools, dims, floors)
@@ -487,7 +686,9 @@ def _plot(done, pools, dims, floors):
 
     batch = 100
     shown = [(lab, mod, peer) for lab, mod, _, peer in OURS]
-    fig, axes = plt.subplots(1, len(dims), figsize=(6.5 * len(dims), 4.8), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(dims), figsize=(6.5 * len(dims), 4.8), squeeze=False
+    )
     for ax, d in zip(axes[0], dims):
         for i, (label, model, peer) in enumerate(shown):
             color = f"C{i}"
@@ -497,17 +698,32 @@ def _plot(done, pools, dims, floors):
                     continue
                 xs, ys = [], []
                 for n_pool in pools:
-                    row = done.get(_key_id({"impl": impl, "strategy": label, "model": model,
-                                            "kind": "query", "n_pool": n_pool, "d": d,
-                                            "batch": batch}))
+                    row = done.get(
+                        _key_id(
+                            {
+                                "impl": impl,
+                                "strategy": label,
+                                "model": model,
+                                "kind": "query",
+                                "n_pool": n_pool,
+                                "d": d,
+                                "batch": batch,
+                            }
+                        )
+                    )
                     if row and row["status"] == "ok":
                         xs.append(n_pool)
                         ys.append(row["seconds"])
                 if xs:
                     ax.plot(xs, ys, style, marker="o", color=color, label=tag, lw=1.5)
         xs = [n for n in pools if floors.get(("forest", n, d))]
-        ax.plot(xs, [floors[("forest", n, d)] for n in xs], "k:", lw=2.5,
-                label="floor: forest.predict")
+        ax.plot(
+            xs,
+            [floors[("forest", n, d)] for n in xs],
+            "k:",
+            lw=2.5,
+            label="floor: forest.predict",
+        )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("pool rows")

@@ -226,7 +226,7 @@ def report(cells):
             / BUDGET,
             "RMSE at stop / full budget (median)": grouped["rmse_ratio"].median(),
             "(90th percentile)": grouped["rmse_ratio"].quantile(0.9),
-        "(worst run)": grouped["rmse_ratio"].max(),
+            "(worst run)": grouped["rmse_ratio"].max(),
         }
     )
     per_dataset = table.pivot_table(

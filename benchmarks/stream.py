@@ -237,19 +237,26 @@ def main(argv=None):
     args = parser.parse_args(argv)
     done = load_cache()
     streams = ("friedman", "local", "drift")
-    methods = ("default", "random") if args.default_only else (
-        "selector", "selector-share0.5", "random")
+    methods = (
+        ("default", "random")
+        if args.default_only
+        else ("selector", "selector-share0.5", "random")
+    )
     jobs = [
         ("curve", name, method, seed, BUDGET)
         for seed in range(args.seeds)
         for name in streams
         for method in methods
     ]
-    jobs += [] if args.default_only else [
-        ("sweep", name, "selector", 0, budget)
-        for name in streams
-        for budget in (0.01, 0.05, 0.1, 0.3)
-    ]
+    jobs += (
+        []
+        if args.default_only
+        else [
+            ("sweep", name, "selector", 0, budget)
+            for name in streams
+            for budget in (0.01, 0.05, 0.1, 0.3)
+        ]
+    )
     if not args.report_only:
         for kind, name, method, seed, budget in jobs:
             key = f"{kind}/{name}/{method}/{seed}/{budget}"

@@ -170,7 +170,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--report-only", action="store_true")
-    parser.add_argument("--learners", nargs="+", default=["gp", "rf"], choices=["gp", "rf"])
+    parser.add_argument(
+        "--learners", nargs="+", default=["gp", "rf"], choices=["gp", "rf"]
+    )
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     args = parser.parse_args(argv)
     done = load_cache()

@@ -196,8 +196,18 @@ def _benchmark_scripts_rst():
     for script in scripts:
         doc = ast.get_docstring(ast.parse(script.read_text())) or "(no description)"
         title = f"benchmarks/{script.name}"
-        lines += [title, "~" * len(title), "", "Rerun it from the repository root::", ""]
-        lines += [f"    pip install -e \".[bench]\"", f"    nice -n 10 python benchmarks/{script.name}", ""]
+        lines += [
+            title,
+            "~" * len(title),
+            "",
+            "Rerun it from the repository root::",
+            "",
+        ]
+        lines += [
+            '    pip install -e ".[bench]"',
+            f"    nice -n 10 python benchmarks/{script.name}",
+            "",
+        ]
         lines += ["What it measures, in its own words::", ""]
         lines += ["    " + line if line else "" for line in doc.splitlines()]
         lines += [""]

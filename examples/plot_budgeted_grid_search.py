@@ -77,7 +77,9 @@ result = simulate(
     n_repeats=3,
     random_state=0,
 )
-print(result.summary()[["rmse_ratio", "labels_to_baseline_final", "verdict"]].to_string())
+print(
+    result.summary()[["rmse_ratio", "labels_to_baseline_final", "verdict"]].to_string()
+)
 print(result.verdict())
 
 display = result.plot()

@@ -56,7 +56,9 @@ print(X.shape, f"{np.isnan(X).mean():.0%} of the entries missing")
 # scores a pool row by the variance of the members' predictions.
 committee = [
     make_pipeline(SimpleImputer(), DecisionTreeRegressor(max_depth=6)),
-    make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=20, max_features=0.2)),
+    make_pipeline(
+        SimpleImputer(), RandomForestRegressor(n_estimators=20, max_features=0.2)
+    ),
     make_pipeline(SimpleImputer(), StandardScaler(), Ridge(alpha=10.0)),
 ]
 learner = ActiveLearningRegressor(strategy="qbc", committee=committee, random_state=0)
@@ -134,8 +136,14 @@ print(result.summary().round(3).to_string())  # every column, the verdict too
 learner.learn(X[30:], y[30:], n_queries=180, batch_size=30)
 bought = 30 + np.concatenate([record["positions"] for record in learner.history_])
 distance = np.linalg.norm(factors, axis=1)
-print("distance from the centre, quartiles of all rows:", np.percentile(distance, [25, 50, 75]).round(2))
-print("distance from the centre, quartiles of bought:  ", np.percentile(distance[bought], [25, 50, 75]).round(2))
+print(
+    "distance from the centre, quartiles of all rows:",
+    np.percentile(distance, [25, 50, 75]).round(2),
+)
+print(
+    "distance from the centre, quartiles of bought:  ",
+    np.percentile(distance[bought], [25, 50, 75]).round(2),
+)
 
 # %%
 # How to read it

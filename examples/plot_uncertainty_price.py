@@ -120,8 +120,12 @@ bought = np.concatenate([record["positions"] for record in learner.history_])
 picked = X.iloc[20:].iloc[bought]
 print("carat, bought:  ", picked["carat"].quantile([0.0, 0.25, 0.5]).round(2).tolist())
 print("carat, all data:", X["carat"].quantile([0.0, 0.25, 0.5]).round(2).tolist())
-print("share of Fair cut, bought / all:",
-      round((picked["cut"] == "Fair").mean(), 2), "/", round((X["cut"] == "Fair").mean(), 2))
+print(
+    "share of Fair cut, bought / all:",
+    round((picked["cut"] == "Fair").mean(), 2),
+    "/",
+    round((X["cut"] == "Fair").mean(), 2),
+)
 
 # %%
 # How to read it

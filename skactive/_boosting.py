@@ -161,7 +161,11 @@ def virtual_member_predictions(estimator, X, n_members=5):
     second half of its trees: a virtual ensemble (Malinin et al., 2021).
     """
     final = _final(estimator)
-    Xt = estimator[:-1].transform(X) if isinstance(estimator, Pipeline) and len(estimator.steps) > 1 else X
+    Xt = (
+        estimator[:-1].transform(X)
+        if isinstance(estimator, Pipeline) and len(estimator.steps) > 1
+        else X
+    )
     kind = boosting_kind(final)
     if kind == "hgb":
         total = final.n_iter_
@@ -169,7 +173,9 @@ def virtual_member_predictions(estimator, X, n_members=5):
         total = final.get_booster().num_boosted_rounds()
     else:
         total = final.booster_.current_iteration()
-    stops = np.unique(np.linspace(total / 2, total, n_members + 1)[1:].round().astype(int))
+    stops = np.unique(
+        np.linspace(total / 2, total, n_members + 1)[1:].round().astype(int)
+    )
     stops = np.clip(stops, 1, total)
     if kind == "hgb":
         wanted = set(stops.tolist())

@@ -30,7 +30,6 @@ from sklearn.utils.validation import _num_samples, check_is_fitted, validate_dat
 
 from ._rows import take_rows
 from ._validation import ask, check_n, check_oracle, check_validation_set
-from .strategies._base import BaseStrategy
 from .strategies._batch import TopSelection
 from .strategies._lcmd import LCMDSampling, lcmd_select
 from .strategies._random import RandomSampling
@@ -75,7 +74,11 @@ def _shortlist_factor():
     import dask
 
     factor = dask.config.get("skactive.shortlist_factor", SHORTLIST_FACTOR)
-    if isinstance(factor, bool) or not isinstance(factor, (int, np.integer)) or factor < 1:
+    if (
+        isinstance(factor, bool)
+        or not isinstance(factor, (int, np.integer))
+        or factor < 1
+    ):
         raise ValueError(
             f"skactive.shortlist_factor must be an int >= 1; got {factor!r}. "
             'Set it with dask.config.set({"skactive.shortlist_factor": 4}).'
@@ -134,7 +137,9 @@ class _Pool:
         self.learn_lengths(_compute(*[dask.delayed(len)(b) for b in self.blocks]))
 
     def offsets(self):
-        return np.concatenate([[0], np.cumsum(np.asarray(self.lengths, dtype=np.int64))])
+        return np.concatenate(
+            [[0], np.cumsum(np.asarray(self.lengths, dtype=np.int64))]
+        )
 
     @property
     def n_rows(self):

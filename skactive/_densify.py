@@ -33,7 +33,8 @@ def densified(model):
         return model
     if get_tags(final).input_tags.sparse:
         return model
-    densify = FunctionTransformer(to_dense, accept_sparse=True,
-                                  feature_names_out="one-to-one")
+    densify = FunctionTransformer(
+        to_dense, accept_sparse=True, feature_names_out="one-to-one"
+    )
     steps = [*model.steps[:-1], (STEP_NAME, densify), model.steps[-1]]
     return model.set_params(steps=steps)

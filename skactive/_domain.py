@@ -188,9 +188,12 @@ class Domain:
         """Number of columns that vary (for the spacing of ``n`` rows)."""
         dim = 0
         for spec in self.specs:
-            if spec["kind"] in ("real", "integer") and spec["high"] > spec["low"]:
-                dim += 1
-            elif spec["kind"] == "category" and len(spec["values"]) > 1:
+            if (
+                spec["kind"] in ("real", "integer")
+                and spec["high"] > spec["low"]
+                or spec["kind"] == "category"
+                and len(spec["values"]) > 1
+            ):
                 dim += 1
         return max(dim, 1)
 

@@ -65,7 +65,9 @@ def query(pipeline, X_pool, n=1, *, return_scores=False):
     learner = _learner_step(pipeline)
     if is_dask_collection(X_pool):
         transform = pipeline[:-1] if len(pipeline.steps) > 1 else None
-        return dask_query(learner, X_pool, n, return_scores=return_scores, transform=transform)
+        return dask_query(
+            learner, X_pool, n, return_scores=return_scores, transform=transform
+        )
     return learner.query(_transform(pipeline, X_pool), n, return_scores=return_scores)
 
 

@@ -51,6 +51,7 @@ from .strategies._registry import (
     resolve_strategy,
 )
 
+
 class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
     """A regressor that also says which unlabeled rows are worth labeling next.
 
@@ -416,7 +417,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             ``X`` itself when the estimator is not a Pipeline.
         """
         check_is_fitted(self)
-        reference = self.estimator_ if self.estimator_ is not None else self.committee_[0]
+        reference = (
+            self.estimator_ if self.estimator_ is not None else self.committee_[0]
+        )
         return transform_for_final(reference, X)
 
     # ---------------------------------------------------------------- teach
@@ -603,8 +606,15 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                     "in memory, or none."
                 )
             return dask_learn(
-                self, X_pool, oracle, n_queries=n_queries, batch_size=batch_size,
-                X_val=X_val, y_val=y_val, verbose=verbose, stopping=stopping,
+                self,
+                X_pool,
+                oracle,
+                n_queries=n_queries,
+                batch_size=batch_size,
+                X_val=X_val,
+                y_val=y_val,
+                verbose=verbose,
+                stopping=stopping,
             )
         X_pool = self._validate_X(X_pool, reset=False)
         n_pool = _num_samples(X_pool)

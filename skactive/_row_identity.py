@@ -120,10 +120,28 @@ def normalize_column(values):
 
 
 # The strings pandas.read_csv reads as missing by default.
-_NA_WORDS = frozenset([
-    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-])
+_NA_WORDS = frozenset(
+    [
+        "#N/A",
+        "#N/A N/A",
+        "#NA",
+        "-1.#IND",
+        "-1.#QNAN",
+        "-NaN",
+        "-nan",
+        "1.#IND",
+        "1.#QNAN",
+        "<NA>",
+        "N/A",
+        "NA",
+        "NULL",
+        "NaN",
+        "None",
+        "n/a",
+        "nan",
+        "null",
+    ]
+)
 
 
 def _normalize_cell(value):
@@ -162,13 +180,12 @@ def normalized_columns(X_pool, columns=None):
 
 def _digests(columns, n_rows):
     numbers = (
-        np.column_stack([c[0] for c in columns])
-        if columns
-        else np.empty((n_rows, 0))
+        np.column_stack([c[0] for c in columns]) if columns else np.empty((n_rows, 0))
     )
     numbers = np.ascontiguousarray(numbers, dtype="<f8")
     text_columns = [
-        (j, texts) for j, (_, texts) in enumerate(columns)
+        (j, texts)
+        for j, (_, texts) in enumerate(columns)
         if any(t is not None for t in texts)
     ]
     out = []

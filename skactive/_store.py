@@ -274,9 +274,12 @@ class SessionStore:
                     "INSERT INTO skips (row_id, position, skipped_at) VALUES (?, ?, ?)",
                     (identities[position], position, at),
                 )
-            for position in {p for (p,) in connection.execute(
-                "SELECT DISTINCT position FROM events"
-            ).fetchall()}:
+            for position in {
+                p
+                for (p,) in connection.execute(
+                    "SELECT DISTINCT position FROM events"
+                ).fetchall()
+            }:
                 if 0 <= position < len(identities):
                     connection.execute(
                         "UPDATE events SET row_id = ? WHERE position = ?",

@@ -70,7 +70,9 @@ class ActiveLearningCurveDisplay:
     ['random', 'uncertainty']
     """
 
-    def __init__(self, *, n_labels, scores, score_name="Test RMSE", full_pool_score=None):
+    def __init__(
+        self, *, n_labels, scores, score_name="Test RMSE", full_pool_score=None
+    ):
         self.n_labels = n_labels
         self.scores = scores
         self.score_name = score_name

@@ -411,8 +411,10 @@ class LabelingSession:
             path,
             text,
             overwrite=overwrite,
-            protected=[(self.path, "the session file"),
-                       (self._store.lock_path, "the session's lock file")],
+            protected=[
+                (self.path, "the session file"),
+                (self._store.lock_path, "the session's lock file"),
+            ],
         )
         return os.fspath(path)
 
@@ -486,8 +488,9 @@ class LabelingSession:
             If the file cannot be written (disk full, read-only); nothing is
             stored and the learner is unchanged.
         """
-        return self.answer_many([position], [value], annotator=annotator,
-                                confirm=confirm)
+        return self.answer_many(
+            [position], [value], annotator=annotator, confirm=confirm
+        )
 
     def answer_many(self, positions, values, *, annotator=None, confirm=False):
         """Store several answers in one transaction (all or none), then refit.
@@ -504,8 +507,9 @@ class LabelingSession:
         -------
         self : LabelingSession
         """
-        return self.import_answers(positions, values, annotator=annotator,
-                                   confirm=confirm)
+        return self.import_answers(
+            positions, values, annotator=annotator, confirm=confirm
+        )
 
     def skip(self, position, *, annotator=None):
         """Mark a row as one that cannot be labeled: never proposed again.
@@ -575,8 +579,9 @@ class LabelingSession:
         self._write([], [], [position], None)
         return self
 
-    def import_answers(self, positions, values, skipped=(), *, annotator=None,
-                       confirm=False):
+    def import_answers(
+        self, positions, values, skipped=(), *, annotator=None, confirm=False
+    ):
         """Store answers and skips together, in one transaction, then refit.
 
         Everything is validated first; on any error nothing is stored.
@@ -650,8 +655,14 @@ class LabelingSession:
                     connection.execute(
                         "INSERT OR REPLACE INTO answers (row_id, value, position, "
                         "row_text, annotator, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        (row_id, value, position, describe_row(self.X_pool, position),
-                         annotator, at),
+                        (
+                            row_id,
+                            value,
+                            position,
+                            describe_row(self.X_pool, position),
+                            annotator,
+                            at,
+                        ),
                     )
                     connection.execute("DELETE FROM skips WHERE row_id = ?", (row_id,))
                     _event(connection, "answer", position, value, at, row_id, annotator)

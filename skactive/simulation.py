@@ -21,9 +21,9 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples
 
+from ._budget import fit_then_learn
 from ._densify import densified
 from ._metrics import errors
-from ._budget import fit_then_learn
 from ._rows import take_rows
 
 # Two runs of random itself differ by about this much (benchmarks/): smaller
@@ -220,9 +220,13 @@ class SimulationResult:
         if len(rest):
             best = rest["rmse_ratio"].idxmin()
             n_others = len(rest)
-            of = "the only other strategy," if n_others == 1 else (
-                f"the best of {n_others}{' other' if default else ''} strategies, "
-                "chosen after the fact,"
+            of = (
+                "the only other strategy,"
+                if n_others == 1
+                else (
+                    f"the best of {n_others}{' other' if default else ''} strategies, "
+                    "chosen after the fact,"
+                )
             )
             figures.append(
                 f"{of} {best}, reaches {rest.loc[best, 'rmse_ratio']:.3f} x "
@@ -239,8 +243,10 @@ class SimulationResult:
             )
         lead = default if default else rest["rmse_ratio"].idxmin()
         ratio = finite.loc[lead, "rmse_ratio"]
-        who = f"the default, {lead}," if default else (
-            f"{lead}, the best of {len(rest)} chosen after the fact,"
+        who = (
+            f"the default, {lead},"
+            if default
+            else (f"{lead}, the best of {len(rest)} chosen after the fact,")
         )
         if np.isfinite(headroom) and headroom > _LITTLE_HEADROOM:
             return (
@@ -270,9 +276,8 @@ class SimulationResult:
             if np.isfinite(share)
             else ""
         )
-        return (
-            f"Active learning pays off with {who}: {record}."
-            + (f" {_capital(room)}{taken}." if room else "")
+        return f"Active learning pays off with {who}: {record}." + (
+            f" {_capital(room)}{taken}." if room else ""
         )
 
     def _saved(self, table, name, baseline):
@@ -280,7 +285,9 @@ class SimulationResult:
         if not np.isfinite(labels) or table.loc[name, "rmse_ratio"] >= 1 - _NOISE:
             return ""
         final = self.curves["n_labels"].max()
-        return f", and reaches {baseline}'s final RMSE with {labels:.0f} of {final} labels"
+        return (
+            f", and reaches {baseline}'s final RMSE with {labels:.0f} of {final} labels"
+        )
 
     def plot(self, *, metric="rmse", ax=None, **kwargs):
         """Plot mean test error and its spread against labels, per strategy.
@@ -489,8 +496,19 @@ def simulate(
     frames, caught, failures = {}, [], []
     jobs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
         delayed(_quiet_run)(
-            learner, X, y, label, params, budget, initial_size, batch_size,
-            test_size, repeat, seeds[repeat], order, stopping,
+            learner,
+            X,
+            y,
+            label,
+            params,
+            budget,
+            initial_size,
+            batch_size,
+            test_size,
+            repeat,
+            seeds[repeat],
+            order,
+            stopping,
         )
         for repeat, order, label, params in tasks
     )
@@ -518,14 +536,16 @@ def simulate(
         warnings.warn(cause["summary"], cause["category"], stacklevel=2)
     if failures:
         (repeat, order), error = failures[0]
-        what = "the whole-pool model" if order == n_settings else (
-            f"strategy {list(settings)[order]!r}"
+        what = (
+            "the whole-pool model"
+            if order == n_settings
+            else (f"strategy {list(settings)[order]!r}")
         )
-        message = (
-            f"simulate: repeat {repeat} failed ({what}): {error}. "
-        )
+        message = f"simulate: repeat {repeat} failed ({what}): {error}. "
         if not done:
-            raise ValueError(message + "No repeat finished; fix the cause and run again.")
+            raise ValueError(
+                message + "No repeat finished; fix the cause and run again."
+            )
         warnings.warn(
             message + f"Returning the {len(done)} finished repeat"
             f"{'s' if len(done) != 1 else ''} ({', '.join(map(str, done))}); see "
@@ -544,8 +564,11 @@ def simulate(
         ).drop(columns="strategy")
     result = SimulationResult(curves, full_pool)
     result.failures = [
-        {"repeat": key[0], "strategy": list(settings)[key[1]]
-         if key[1] < n_settings else None, "error": error}
+        {
+            "repeat": key[0],
+            "strategy": list(settings)[key[1]] if key[1] < n_settings else None,
+            "error": error,
+        }
         for key, error in failures
     ]
     result.warnings = [
@@ -627,8 +650,7 @@ def summarize_warnings(caught, n_columns=None):
     for category, message in caught:
         key = (category, _normalized(message))
         cause = causes.setdefault(
-            key, {"category": category, "message": message, "count": 0,
-                  "messages": []}
+            key, {"category": category, "message": message, "count": 0, "messages": []}
         )
         cause["count"] += 1
         if message not in cause["messages"]:
@@ -668,8 +690,19 @@ def _quiet_run(*args):
 
 
 def _one_run(
-    learner, X, y, label, params, budget, initial_size, batch_size, test_size,
-    repeat, seed, order, stopping=None,
+    learner,
+    X,
+    y,
+    label,
+    params,
+    budget,
+    initial_size,
+    batch_size,
+    test_size,
+    repeat,
+    seed,
+    order,
+    stopping=None,
 ):
     """One strategy (or, with ``label=None``, the whole-pool model) in one repeat."""
     positions = np.arange(y.shape[0])
@@ -715,8 +748,13 @@ def _one_run(
     if budget > initial_size:
         for record in model.history_:
             records.append(
-                (label, repeat, record["n_labels"], record["val_rmse"],
-                 record["val_mae"])
+                (
+                    label,
+                    repeat,
+                    record["n_labels"],
+                    record["val_rmse"],
+                    record["val_mae"],
+                )
             )
     return (repeat, order), pd.DataFrame(records, columns=columns)
 
@@ -746,8 +784,9 @@ class _Progress:
             except ImportError:
                 self._line()
             else:
-                self._bar = tqdm(total=self.total, desc="simulate", unit="run",
-                                 file=sys.stderr)
+                self._bar = tqdm(
+                    total=self.total, desc="simulate", unit="run", file=sys.stderr
+                )
         elif self.enabled:
             self._line()
         return self

@@ -169,9 +169,7 @@ class TargetError(BaseStoppingCriterion):
     def _validate(self, learner=None):
         self._validate_params()
         if (self.X_val is None) != (self.y_val is None):
-            raise ValueError(
-                "TargetError: pass X_val and y_val together, or neither."
-            )
+            raise ValueError("TargetError: pass X_val and y_val together, or neither.")
         if self.X_val is None or learner is None:
             return
         shape = getattr(self.X_val, "shape", None)
@@ -187,7 +185,9 @@ class TargetError(BaseStoppingCriterion):
         try:
             X_val = learner._validate_X(self.X_val, reset=False)
         except ValueError as exc:
-            raise ValueError(f"TargetError: X_val does not fit the learner: {exc}") from exc
+            raise ValueError(
+                f"TargetError: X_val does not fit the learner: {exc}"
+            ) from exc
         try:
             y_val = np.asarray(
                 self.y_val.to_numpy(dtype=float, na_value=np.nan)

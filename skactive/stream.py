@@ -13,8 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import dask_decide, is_dask_collection
 from ._regressor import ActiveLearningRegressor
-from ._validation import check_targets
 from ._rows import take_rows
+from ._validation import check_targets
 
 
 class StreamSelector(BaseEstimator):

@@ -14,8 +14,9 @@ import numpy as np
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_n
 from ._geometry import farthest_first, min_distances, pairwise_sq_distances, top_n
+from ._validation import check_n
+
 
 def synthesize(
     learner,
@@ -169,7 +170,6 @@ def _picks_own_batch(strategy):
     from .strategies._base import BaseStrategy
 
     return type(strategy).query is not BaseStrategy.query
-
 
 
 def _scores(learner, domain, columns, rng):

@@ -64,7 +64,9 @@ def test_as_estimator(booster, data, strategy):
     assert alr.n_labeled_ == 65
     # Same seed, same answer.
     again = ActiveLearningRegressor(booster(), strategy=strategy, random_state=0)
-    np.testing.assert_array_equal(again.fit(X[:60], y[:60]).query(X[60:], n=5), positions)
+    np.testing.assert_array_equal(
+        again.fit(X[:60], y[:60]).query(X[60:], n=5), positions
+    )
 
 
 def test_native_committee(booster, data):
@@ -135,9 +137,18 @@ def test_grid_search_at_a_fixed_budget(booster, data):
 
 def test_simulate(booster, data):
     X, y = data
-    result = simulate(ActiveLearningRegressor(booster()), X, y,
-                      strategies=("random", "lcmd"), budget=50, initial_size=20,
-                      batch_size=15, n_repeats=1, random_state=0, headroom=False)
+    result = simulate(
+        ActiveLearningRegressor(booster()),
+        X,
+        y,
+        strategies=("random", "lcmd"),
+        budget=50,
+        initial_size=20,
+        batch_size=15,
+        n_repeats=1,
+        random_state=0,
+        headroom=False,
+    )
     assert set(result.curves["strategy"]) == {"random", "lcmd"}
     assert np.isfinite(result.curves["rmse"]).all()
 
@@ -146,8 +157,10 @@ def test_clone_and_pickle_keep_the_committee(booster, data):
     X, y = data
     alr = ActiveLearningRegressor(booster(), random_state=0).fit(X[:60], y[:60])
     restored = pickle.loads(pickle.dumps(alr))
-    np.testing.assert_allclose(restored.predict(X[60:], return_std=True)[1],
-                               alr.predict(X[60:], return_std=True)[1])
+    np.testing.assert_allclose(
+        restored.predict(X[60:], return_std=True)[1],
+        alr.predict(X[60:], return_std=True)[1],
+    )
     assert clone(alr).get_params()["estimator"] is not alr.estimator
 
 
@@ -185,7 +198,8 @@ def test_members_split_with_few_labels(booster, data):
 
 def test_members_never_coarser_than_the_users(data):
     X, y = data
-    alr = ActiveLearningRegressor(_hgb(min_samples_leaf=2, max_features=0.5),
-                                  random_state=0).fit(X[:100], y[:100])
+    alr = ActiveLearningRegressor(
+        _hgb(min_samples_leaf=2, max_features=0.5), random_state=0
+    ).fit(X[:100], y[:100])
     params = alr.committee_[0].get_params()
     assert params["min_samples_leaf"] == 2 and params["max_features"] == 0.5

@@ -41,7 +41,11 @@ def test_sample_weight_follows_its_row(friedman):
     X, y = friedman
     weights = 1.0 + np.arange(len(y)) / len(y)
     alr = ActiveLearningRegressor(
-        Ridge(), strategy="random", budget=30, initial_size=10, batch_size=10,
+        Ridge(),
+        strategy="random",
+        budget=30,
+        initial_size=10,
+        batch_size=10,
         random_state=0,
     ).fit(X, y, sample_weight=weights)
     rows = [np.flatnonzero((X == row).all(axis=1))[0] for row in alr.X_labeled_]
@@ -64,8 +68,9 @@ def test_bad_budget(friedman, params, match):
 def test_grid_search_at_fixed_label_cost(friedman):
     X, y = friedman
     grid = GridSearchCV(
-        ActiveLearningRegressor(forest(), budget=40, initial_size=20, batch_size=10,
-                                random_state=0),
+        ActiveLearningRegressor(
+            forest(), budget=40, initial_size=20, batch_size=10, random_state=0
+        ),
         {"strategy": ["random", "uncertainty"]},
         cv=2,
     ).fit(X, y)

@@ -21,7 +21,8 @@ da = pytest.importorskip(
     "dask.array", reason="dask is not installed (pip install 'skactive[dask]')"
 )
 dd = pytest.importorskip(
-    "dask.dataframe", reason="dask.dataframe is not installed (pip install 'skactive[dask]')"
+    "dask.dataframe",
+    reason="dask.dataframe is not installed (pip install 'skactive[dask]')",
 )
 distributed = pytest.importorskip(
     "distributed", reason="distributed is not installed (pip install 'skactive[dask]')"
@@ -147,9 +148,11 @@ def _mixed_frame(n, seed):
         }
     )
     frame.loc[rng.random(n) < 0.1, "size"] = np.nan
-    target = np.nan_to_num(frame["size"].to_numpy(), nan=5.0) + 3 * (
-        frame["colour"] == "red"
-    ).to_numpy() + np.sin(frame["age"].to_numpy())
+    target = (
+        np.nan_to_num(frame["size"].to_numpy(), nan=5.0)
+        + 3 * (frame["colour"] == "red").to_numpy()
+        + np.sin(frame["age"].to_numpy())
+    )
     return frame, target
 
 

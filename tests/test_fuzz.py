@@ -86,8 +86,13 @@ awkward = st.one_of(
 
 def _rows(draw, n, values=finite, n_features=N_FEATURES):
     return np.array(
-        draw(st.lists(st.lists(values, min_size=n_features, max_size=n_features),
-                      min_size=n, max_size=n)),
+        draw(
+            st.lists(
+                st.lists(values, min_size=n_features, max_size=n_features),
+                min_size=n,
+                max_size=n,
+            )
+        ),
         dtype=float,
     ).reshape(n, n_features)
 
@@ -115,16 +120,22 @@ def learners(draw):
     strategy = draw(st.sampled_from(sorted(STRATEGIES)))
     rule = draw(st.sampled_from([None, *sorted(BATCH_SELECTIONS)]))
     estimator = draw(st.sampled_from(sorted(ESTIMATORS)))
-    kind = draw(st.sampled_from(["array", "frame"] + (
-        [] if estimator == "pipeline" else ["sparse"])))
+    kind = draw(
+        st.sampled_from(
+            ["array", "frame"] + ([] if estimator == "pipeline" else ["sparse"])
+        )
+    )
     committee = draw(st.sampled_from([None, 3]))
     n_labeled = draw(st.integers(3, 12))
     n_pool = draw(st.integers(4, 25))
     X = _rows(draw, n_labeled + n_pool)
     y = np.array(draw(st.lists(finite, min_size=X.shape[0], max_size=X.shape[0])))
     learner = ActiveLearningRegressor(
-        ESTIMATORS[estimator](), strategy=strategy, batch_selection=rule,
-        committee=committee, random_state=0,
+        ESTIMATORS[estimator](),
+        strategy=strategy,
+        batch_selection=rule,
+        committee=committee,
+        random_state=0,
     )
     X = _as_kind(X, kind)
     try:
@@ -146,9 +157,12 @@ def test_learner_calls_work_or_raise_and_change_nothing(case, data):
     learner, X_pool, y_pool, kind = case
     n_pool = X_pool.shape[0]
     for _ in range(data.draw(st.integers(1, 4), label="calls")):
-        call = data.draw(st.sampled_from(
-            ["query", "teach", "teach_bad", "learn", "predict", "synthesize"]),
-            label="call")
+        call = data.draw(
+            st.sampled_from(
+                ["query", "teach", "teach_bad", "learn", "predict", "synthesize"]
+            ),
+            label="call",
+        )
         if call == "query":
             n = data.draw(st.integers(-1, n_pool + 2), label="n")
             _call(learner, "query", X_pool, n=n)
@@ -168,13 +182,19 @@ def test_learner_calls_work_or_raise_and_change_nothing(case, data):
             targets = data.draw(st.lists(awkward, min_size=1, max_size=3))
             weights = data.draw(st.sampled_from([None, [1.0], [1.0, 2.0], [5, 5, 5]]))
             params = {} if weights is None else {"sample_weight": weights}
-            _call(learner, "teach", _as_kind(rows, kind) if width == N_FEATURES
-                  else rows, targets, **params)
+            _call(
+                learner,
+                "teach",
+                _as_kind(rows, kind) if width == N_FEATURES else rows,
+                targets,
+                **params,
+            )
         elif call == "learn":
             n_queries = data.draw(st.integers(0, n_pool + 1), label="n_queries")
             batch = data.draw(st.integers(0, 4), label="batch_size")
-            _call(learner, "learn", X_pool, y_pool, n_queries=n_queries,
-                  batch_size=batch)
+            _call(
+                learner, "learn", X_pool, y_pool, n_queries=n_queries, batch_size=batch
+            )
         else:
             _call(learner, "synthesize", data.draw(st.integers(0, 3), label="n"))
 
@@ -197,11 +217,14 @@ def criteria(draw):
         y_val = np.array(draw(st.lists(awkward, min_size=n_y, max_size=n_y)))
         return TargetError(draw(st.floats(-1, 10)), X_val=X_val, y_val=y_val)
     if kind == "stable":
-        return StabilizingPredictions(threshold=draw(st.floats(-1, 2)),
-                                      window=draw(st.integers(0, 3)))
+        return StabilizingPredictions(
+            threshold=draw(st.floats(-1, 2)), window=draw(st.integers(0, 3))
+        )
     if kind == "score":
-        return PoolScoreBelow(draw(st.one_of(st.none(), st.floats(-1, 5))),
-                              fraction=draw(st.one_of(st.none(), st.floats(-0.5, 1.5))))
+        return PoolScoreBelow(
+            draw(st.one_of(st.none(), st.floats(-1, 5))),
+            fraction=draw(st.one_of(st.none(), st.floats(-0.5, 1.5))),
+        )
     return "stop early"
 
 
@@ -214,8 +237,15 @@ def test_stopping_criteria_are_checked_before_any_label_is_bought(data, stopping
         RandomForestRegressor(n_estimators=3, random_state=0), random_state=0
     ).fit(X[:10], y[:10])
     n_queries = data.draw(st.integers(1, 30))
-    worked = _call(learner, "learn", X[10:], y[10:], n_queries=n_queries,
-                   batch_size=data.draw(st.integers(1, 8)), stopping=stopping)
+    worked = _call(
+        learner,
+        "learn",
+        X[10:],
+        y[10:],
+        n_queries=n_queries,
+        batch_size=data.draw(st.integers(1, 8)),
+        stopping=stopping,
+    )
     if worked:
         budgets = [c.max_labels for c in stopping if isinstance(c, LabelBudget)]
         cap = min([10 + n_queries, *[max(b, 10) for b in budgets]])
@@ -231,9 +261,12 @@ def test_stream_selector_calls_work_or_raise_and_change_nothing(data):
     X = rng.uniform(size=(80, N_FEATURES))
     y = X.sum(axis=1)
     learner = ActiveLearningRegressor(
-        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=3,
-                                                             random_state=0)),
-        strategy="uncertainty", committee=3, random_state=0,
+        make_pipeline(
+            SimpleImputer(), RandomForestRegressor(n_estimators=3, random_state=0)
+        ),
+        strategy="uncertainty",
+        committee=3,
+        random_state=0,
     ).fit(X[:10], y[:10])
     selector = StreamSelector(
         learner,
@@ -245,8 +278,8 @@ def test_stream_selector_calls_work_or_raise_and_change_nothing(data):
     start = 10
     for _ in range(data.draw(st.integers(1, 5))):
         k = data.draw(st.integers(0, 6))
-        rows = X[start:start + k].astype(object)
-        targets = list(y[start:start + k])
+        rows = X[start : start + k].astype(object)
+        targets = list(y[start : start + k])
         if k and data.draw(st.booleans(), label="spoil"):
             spoil = data.draw(st.sampled_from(["text", "nan_y", "inf", "width"]))
             if spoil == "text":
@@ -275,8 +308,16 @@ def test_stream_selector_calls_work_or_raise_and_change_nothing(data):
 
 # -------------------------------------------------------------- synthesize
 
-COLUMN_KINDS = ["wide_float", "float_nan", "int", "big_uint", "bool", "object",
-                "category", "all_nan"]
+COLUMN_KINDS = [
+    "wide_float",
+    "float_nan",
+    "int",
+    "big_uint",
+    "bool",
+    "object",
+    "category",
+    "all_nan",
+]
 
 
 @st.composite
@@ -286,25 +327,46 @@ def frames(draw):
     columns = {}
     for i, kind in enumerate(kinds):
         if kind == "wide_float":
-            values = np.array(draw(st.lists(
-                st.floats(-1.7e308, 1.7e308, allow_nan=False), min_size=n, max_size=n)))
+            values = np.array(
+                draw(
+                    st.lists(
+                        st.floats(-1.7e308, 1.7e308, allow_nan=False),
+                        min_size=n,
+                        max_size=n,
+                    )
+                )
+            )
         elif kind == "float_nan":
-            values = np.array(draw(st.lists(
-                st.one_of(finite, st.just(np.nan)), min_size=n, max_size=n)))
+            values = np.array(
+                draw(
+                    st.lists(st.one_of(finite, st.just(np.nan)), min_size=n, max_size=n)
+                )
+            )
         elif kind == "int":
-            values = np.array(draw(st.lists(
-                st.integers(-2**62, 2**62), min_size=n, max_size=n)), dtype=np.int64)
+            values = np.array(
+                draw(st.lists(st.integers(-(2**62), 2**62), min_size=n, max_size=n)),
+                dtype=np.int64,
+            )
         elif kind == "big_uint":
-            values = np.array(draw(st.lists(
-                st.integers(0, 10**19), min_size=n, max_size=n)), dtype=np.uint64)
+            values = np.array(
+                draw(st.lists(st.integers(0, 10**19), min_size=n, max_size=n)),
+                dtype=np.uint64,
+            )
         elif kind == "bool":
             values = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
         elif kind == "object":
-            values = pd.Series(draw(st.lists(st.sampled_from(["a", "b", "c", None]),
-                                             min_size=n, max_size=n)), dtype=object)
+            values = pd.Series(
+                draw(
+                    st.lists(
+                        st.sampled_from(["a", "b", "c", None]), min_size=n, max_size=n
+                    )
+                ),
+                dtype=object,
+            )
         elif kind == "category":
-            values = pd.Categorical(draw(st.lists(st.sampled_from(["lo", "hi"]),
-                                                  min_size=n, max_size=n)))
+            values = pd.Categorical(
+                draw(st.lists(st.sampled_from(["lo", "hi"]), min_size=n, max_size=n))
+            )
         else:
             values = np.full(n, np.nan)
         columns[f"{kind}{i}"] = values
@@ -314,8 +376,10 @@ def frames(draw):
 @given(frame=frames(), n=st.integers(0, 4), strategy=st.sampled_from(["random", "qbc"]))
 def test_synthesize_on_extreme_and_mixed_frames(frame, n, strategy):
     learner = ActiveLearningRegressor(
-        make_pipeline(FunctionTransformer(), DummyRegressor()), strategy=strategy,
-        committee=3 if strategy == "qbc" else None, random_state=0,
+        make_pipeline(FunctionTransformer(), DummyRegressor()),
+        strategy=strategy,
+        committee=3 if strategy == "qbc" else None,
+        random_state=0,
     ).fit(frame, np.arange(len(frame), dtype=float))
     before = _frozen(learner)
     try:
@@ -328,8 +392,11 @@ def test_synthesize_on_extreme_and_mixed_frames(frame, n, strategy):
     assert new.dtypes.to_dict() == frame.dtypes.to_dict()
     for name in frame.columns:
         column = frame[name]
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
-            column
-        ) and column.notna().any() and n:
+        if (
+            pd.api.types.is_numeric_dtype(column)
+            and not pd.api.types.is_bool_dtype(column)
+            and column.notna().any()
+            and n
+        ):
             low, high = column.min(), column.max()
             assert ((new[name] >= low) & (new[name] <= high)).all(), name

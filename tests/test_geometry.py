@@ -107,7 +107,8 @@ def test_farthest_first_matches_loop(sparse):
     block = sp.csr_matrix(X) if sparse else X
     got = geo.farthest_first(block, 15, value=value, reach=reach, nearest=nearest)
     np.testing.assert_array_equal(
-        got, reference_farthest_first(X, 15, value, lambda d: min(1.0, d / 0.8), nearest)
+        got,
+        reference_farthest_first(X, 15, value, lambda d: min(1.0, d / 0.8), nearest),
     )
     plain = geo.farthest_first(X, 10)
     ones = np.ones(120)
@@ -141,10 +142,14 @@ def reference_lcmd(F, C, n, weight, tol=0.0):
                     if owner[row] == cluster and mass[row] > best:
                         best, pick = mass[row], row
             else:
-                batch = [min((np.sum((F[i] - F[j]) ** 2) for j in picked),
-                             default=np.inf) for i in range(len(F))]
-                pick = max((i for i in range(len(F)) if i not in picked),
-                           key=lambda i: (batch[i], -i))
+                batch = [
+                    min((np.sum((F[i] - F[j]) ** 2) for j in picked), default=np.inf)
+                    for i in range(len(F))
+                ]
+                pick = max(
+                    (i for i in range(len(F)) if i not in picked),
+                    key=lambda i: (batch[i], -i),
+                )
         picked.append(pick)
         centres.append(F[pick])
     return np.array(picked)

@@ -24,9 +24,17 @@ def result(full_pool=True):
             for n in (10, 20, 30):
                 rmse = 5.0 - slope * n / 10 + shift
                 rows.append((strategy, repeat, n, rmse, rmse / 2))
-    curves = pd.DataFrame(rows, columns=["strategy", "repeat", "n_labels", "rmse", "mae"])
-    full = pd.DataFrame({"repeat": [0, 1, 2], "n_labels": 100, "rmse": [1.0, 1.1, 1.2],
-                         "mae": [0.5, 0.6, 0.7]})
+    curves = pd.DataFrame(
+        rows, columns=["strategy", "repeat", "n_labels", "rmse", "mae"]
+    )
+    full = pd.DataFrame(
+        {
+            "repeat": [0, 1, 2],
+            "n_labels": 100,
+            "rmse": [1.0, 1.1, 1.2],
+            "mae": [0.5, 0.6, 0.7],
+        }
+    )
     return SimulationResult(curves, full if full_pool else None)
 
 
@@ -75,13 +83,20 @@ def test_direct_construction_and_plot_returns_self():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: ActiveLearningCurveDisplay.from_simulation(result(), metric="r2"),
-         "metric='r2'"),
-        (lambda: ActiveLearningCurveDisplay.from_simulation(result(), spread="iqr"),
-         "spread='iqr'"),
-        (lambda: ActiveLearningCurveDisplay(
-            n_labels=np.array([1, 2, 3]), scores={"a": np.ones((2, 2))}).plot(),
-         "2 points but n_labels has 3"),
+        (
+            lambda: ActiveLearningCurveDisplay.from_simulation(result(), metric="r2"),
+            "metric='r2'",
+        ),
+        (
+            lambda: ActiveLearningCurveDisplay.from_simulation(result(), spread="iqr"),
+            "spread='iqr'",
+        ),
+        (
+            lambda: ActiveLearningCurveDisplay(
+                n_labels=np.array([1, 2, 3]), scores={"a": np.ones((2, 2))}
+            ).plot(),
+            "2 points but n_labels has 3",
+        ),
     ],
 )
 def test_bad_arguments(call, match):

@@ -20,7 +20,7 @@ from sklearn.tree import DecisionTreeRegressor
 
 import skactive
 from skactive import ActiveLearningRegressor
-from skactive.strategies import QueryByCommittee, UncertaintySampling
+from skactive.strategies import UncertaintySampling
 
 
 def small_forest():
@@ -531,7 +531,9 @@ def test_existing_script_works_when_wrapped(split, tmp_path, wrapped):
 )
 def test_failed_refit_keeps_the_fitted_learner(split, bad_fit):
     X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(small_forest(), strategy="uncertainty", random_state=0)
+    alr = ActiveLearningRegressor(
+        small_forest(), strategy="uncertainty", random_state=0
+    )
     alr.fit(X, y)
     before = snapshot(alr, X_pool)
     with pytest.raises(ValueError):
@@ -548,7 +550,9 @@ def test_learn_on_a_frame_keeps_feature_names_quietly(split):
 
     X, y, X_pool, y_pool, *_ = split
     columns = [f"x{i}" for i in range(10)]
-    alr = ActiveLearningRegressor(small_forest(), strategy="uncertainty", random_state=0)
+    alr = ActiveLearningRegressor(
+        small_forest(), strategy="uncertainty", random_state=0
+    )
     alr.fit(pd.DataFrame(X, columns=columns), y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
@@ -561,9 +565,14 @@ def test_learn_on_a_frame_keeps_feature_names_quietly(split):
 
 
 def _snapshot(learner):
-    return (learner.n_labeled_, learner.n_awaiting_refit_, len(learner.history_),
-            np.asarray(learner.y_labeled_).copy(), learner.estimator_,
-            learner.committee_)
+    return (
+        learner.n_labeled_,
+        learner.n_awaiting_refit_,
+        len(learner.history_),
+        np.asarray(learner.y_labeled_).copy(),
+        learner.estimator_,
+        learner.committee_,
+    )
 
 
 def _assert_unchanged(learner, snapshot):
@@ -578,7 +587,8 @@ def test_teach_refuses_sample_weight_of_the_wrong_length(friedman):
 
     X, y = friedman
     learner = ActiveLearningRegressor(Ridge(), strategy="random").fit(
-        X[:20], y[:20], sample_weight=np.ones(20))
+        X[:20], y[:20], sample_weight=np.ones(20)
+    )
     before = _snapshot(learner)
     with pytest.raises(ValueError, match="sample_weight has 3 values for the 2 rows"):
         learner.teach(X[20:22], y[20:22], sample_weight=[5, 5, 5])
@@ -597,7 +607,8 @@ def test_teach_zero_rows_through_a_pipeline_is_a_no_op():
     target = frame.sum(axis=1).to_numpy()
     learner = ActiveLearningRegressor(
         make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)),
-        random_state=0).fit(frame[:30], target[:30])
+        random_state=0,
+    ).fit(frame[:30], target[:30])
     before = _snapshot(learner)
     assert learner.teach(frame[:0], target[:0]) is learner
     _assert_unchanged(learner, before)
@@ -607,8 +618,9 @@ def test_teach_zero_rows_through_a_pipeline_is_a_no_op():
 
 def test_teach_without_refit_stores_labels_and_a_later_teach_refits(friedman):
     X, y = friedman
-    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5),
-                                      random_state=0).fit(X[:20], y[:20])
+    learner = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=5), random_state=0
+    ).fit(X[:20], y[:20])
     model = learner.estimator_
     learner.teach(X[20:25], y[20:25], refit=False)
     assert learner.n_labeled_ == 25 and learner.n_awaiting_refit_ == 5
@@ -616,15 +628,17 @@ def test_teach_without_refit_stores_labels_and_a_later_teach_refits(friedman):
     learner.teach(X[:0], y[:0])  # refit on everything, nothing new
     assert learner.n_labeled_ == 25 and learner.n_awaiting_refit_ == 0
     assert learner.estimator_ is not model
-    refit = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5),
-                                    random_state=0).fit(X[:25], y[:25])
+    refit = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=5), random_state=0
+    ).fit(X[:25], y[:25])
     np.testing.assert_allclose(learner.predict(X[100:110]), refit.predict(X[100:110]))
 
 
 def test_teach_without_refit_refuses_rows_the_model_cannot_take(friedman):
     X, y = friedman
-    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=5),
-                                      random_state=0).fit(X[:20], y[:20])
+    learner = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=5), random_state=0
+    ).fit(X[:20], y[:20])
     before = _snapshot(learner)
     with pytest.raises(ValueError, match="features"):
         learner.teach(X[20:22, :4], y[20:22], refit=False)
@@ -634,13 +648,16 @@ def test_teach_without_refit_refuses_rows_the_model_cannot_take(friedman):
 @pytest.mark.parametrize("scale, works", [(1e30, True), (1e39, False)])
 def test_lcmd_with_huge_targets_works_or_says_why(friedman, scale, works):
     X, y = friedman
-    learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=10),
-                                      random_state=0).fit(X[:30], y[:30] * scale)
+    learner = ActiveLearningRegressor(
+        RandomForestRegressor(n_estimators=10), random_state=0
+    ).fit(X[:30], y[:30] * scale)
     if works:
         assert len(set(learner.query(X[30:], 5))) == 5
         return
     before = _snapshot(learner)
-    with pytest.raises(ValueError, match="lcmd strategy computes in float32.*rescale y"):
+    with pytest.raises(
+        ValueError, match="lcmd strategy computes in float32.*rescale y"
+    ):
         learner.query(X[30:], 5)
     with pytest.raises(ValueError, match="float32"):
         learner.learn(X[30:], y[30:] * scale, n_queries=10)

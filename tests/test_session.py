@@ -286,14 +286,16 @@ def test_edited_pool_reattaches_answers_to_their_rows(data, tmp_path):
     # Rows added at the top, an unanswered row removed, unanswered values
     # edited, the rest reversed, ints re-saved as floats, columns reordered.
     edited = pd.concat([frame.iloc[:2] + 100, frame.drop(index=5)])
-    edited.iloc[2:, 0] = edited.iloc[2:, 0].where(
-        ~edited.index[2:].isin([8, 9]), -1.0
-    )
+    edited.iloc[2:, 0] = edited.iloc[2:, 0].where(~edited.index[2:].isin([8, 9]), -1.0)
     edited = pd.concat([edited.iloc[:2], edited.iloc[2:].iloc[::-1]])
     edited["rooms"] = edited["rooms"].astype(float)
     edited = edited[edited.columns[::-1]].reset_index(drop=True)
-    where = {old: int(np.flatnonzero((edited[frame.columns] == frame.loc[old]).all(axis=1))[0])
-             for old in (3, 17, 40)}
+    where = {
+        old: int(
+            np.flatnonzero((edited[frame.columns] == frame.loc[old]).all(axis=1))[0]
+        )
+        for old in (3, 17, 40)
+    }
     with LabelingSession(learner(X0f, y0), edited[frame.columns], path) as session:
         assert session.answers_.to_dict() == {where[3]: 2.5, where[17]: 1.5}
         assert list(session.skipped_) == [where[40]]
@@ -610,12 +612,18 @@ def test_forget_and_annotator(data, tmp_path):
         session.forget(4)
     session.answer(4, 3.5)  # answered again after the undo
     session.close()
-    events = sqlite3.connect(path).execute(
-        "SELECT kind, position, annotator FROM events ORDER BY id"
-    ).fetchall()
+    events = (
+        sqlite3.connect(path)
+        .execute("SELECT kind, position, annotator FROM events ORDER BY id")
+        .fetchall()
+    )
     assert events == [
-        ("answer", 4, "ana"), ("answer", 6, None), ("skip", 8, "bo"),
-        ("forget", 4, None), ("forget", 8, None), ("answer", 4, None),
+        ("answer", 4, "ana"),
+        ("answer", 6, None),
+        ("skip", 8, "bo"),
+        ("forget", 4, None),
+        ("forget", 8, None),
+        ("answer", 4, None),
     ]
 
 
@@ -664,9 +672,12 @@ def make_v1_session(path, X_pool, answers, skips):
     )
     connection.executemany(
         "INSERT INTO meta VALUES (?, ?)",
-        [("application", "skactive labeling session"),
-         ("fingerprint", pool_fingerprint(X_pool)),
-         ("n_pool", str(len(X_pool))), ("created_at", "2026-11-01T00:00:00")],
+        [
+            ("application", "skactive labeling session"),
+            ("fingerprint", pool_fingerprint(X_pool)),
+            ("n_pool", str(len(X_pool))),
+            ("created_at", "2026-11-01T00:00:00"),
+        ],
     )
     for position, value in answers.items():
         connection.execute("INSERT INTO answers VALUES (?, ?, 't')", (position, value))
@@ -777,7 +788,9 @@ def test_lock_holds_across_processes_and_dies_with_sigkill(tmp_path):
     try:
         assert child.stdout.readline() == "holding\n"
         base = learner(X[:10], y[:10])
-        with pytest.raises(OSError, match=rf"in use by another process \(pid {child.pid}\)"):
+        with pytest.raises(
+            OSError, match=rf"in use by another process \(pid {child.pid}\)"
+        ):
             LabelingSession(base, X[10:], path)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)

@@ -18,9 +18,17 @@ def learner():
 
 def test_curves_and_summary(friedman):
     X, y = friedman
-    result = simulate(learner(), X, y, strategies=("random", "uncertainty"),
-                      budget=40, initial_size=10, batch_size=10, n_repeats=2,
-                      random_state=0)
+    result = simulate(
+        learner(),
+        X,
+        y,
+        strategies=("random", "uncertainty"),
+        budget=40,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+    )
     curves = result.curves
     assert set(curves.columns) == {"strategy", "repeat", "n_labels", "rmse", "mae"}
     assert sorted(curves["n_labels"].unique()) == [10, 20, 30, 40]
@@ -45,8 +53,16 @@ def test_no_test_row_is_ever_queried(friedman, monkeypatch):
     # test rows are the ones whose targets never reach teach: compare by value
     from sklearn.model_selection import train_test_split
 
-    result = simulate(learner(), X, y, budget=30, initial_size=10, batch_size=10,
-                      n_repeats=1, random_state=0)
+    result = simulate(
+        learner(),
+        X,
+        y,
+        budget=30,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=1,
+        random_state=0,
+    )
     seed = np.random.RandomState(0).randint(2**31 - 1, size=1)[0]
     _, test = train_test_split(np.arange(len(y)), test_size=0.25, random_state=seed)
     test_rows = {tuple(r) for r in X[test]}
@@ -64,8 +80,14 @@ def test_bad_arguments(friedman):
 
 
 def test_public_names():
-    for name in ("ActiveLearningRegressor", "query", "teach", "simulate",
-                 "SimulationResult", "ActiveLearningCurveDisplay"):
+    for name in (
+        "ActiveLearningRegressor",
+        "query",
+        "teach",
+        "simulate",
+        "SimulationResult",
+        "ActiveLearningCurveDisplay",
+    ):
         assert hasattr(skactive, name)
 
 
@@ -78,12 +100,20 @@ class _Spy:
     def __init__(self, monkeypatch):
         self.fit, self.teach, self.pool, self.predict = [], [], [], []
         spy = self
-        fit, teach = ActiveLearningRegressor.fit, ActiveLearningRegressor._teach_validated
+        fit, teach = (
+            ActiveLearningRegressor.fit,
+            ActiveLearningRegressor._teach_validated,
+        )
         learn, predict = ActiveLearningRegressor.learn, ActiveLearningRegressor.predict
 
         def fit_(self, X, y, **kw):
-            spy.fit.append((self.get_params()["strategy"], self.random_state,
-                            frozenset(np.asarray(X)[:, 0].astype(int))))
+            spy.fit.append(
+                (
+                    self.get_params()["strategy"],
+                    self.random_state,
+                    frozenset(np.asarray(X)[:, 0].astype(int)),
+                )
+            )
             return fit(self, X, y, **kw)
 
         def teach_(self, X, y, raw_X, params):
@@ -113,25 +143,42 @@ def with_ids(X):
 def test_no_test_row_is_ever_in_the_pool(friedman, monkeypatch, seed):
     X, y = friedman
     spy = _Spy(monkeypatch)
-    simulate(learner(), with_ids(X), y, strategies=("random", "uncertainty", "qbc"),
-             budget=40, initial_size=10, batch_size=10, n_repeats=1,
-             headroom=False, random_state=seed)
+    simulate(
+        learner(),
+        with_ids(X),
+        y,
+        strategies=("random", "uncertainty", "qbc"),
+        budget=40,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=1,
+        headroom=False,
+        random_state=seed,
+    )
     test = set.union(*map(set, spy.predict))  # every predict is on the test set
     assert len(test) == 75
     seen = [ids for _, _, ids in spy.fit] + spy.teach + spy.pool
     for ids in seen:
         assert not (ids & test)
     # the pool is everything else
-    assert set.union(*map(set, spy.pool)) | set.union(*map(set, seen)) == set(
-        range(len(y))) - test
+    assert (
+        set.union(*map(set, spy.pool)) | set.union(*map(set, seen))
+        == set(range(len(y))) - test
+    )
 
 
 def test_oracle_is_read_only_at_queried_positions(friedman, monkeypatch):
     """Changing the targets of never-queried pool rows changes nothing."""
     X, y = friedman
     Xi = with_ids(X)
-    kwargs = dict(strategies=("random", "uncertainty"), budget=50, initial_size=10,
-                  batch_size=10, n_repeats=1, random_state=0)
+    kwargs = dict(
+        strategies=("random", "uncertainty"),
+        budget=50,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=1,
+        random_state=0,
+    )
     with monkeypatch.context() as patch:
         spy = _Spy(patch)
         first = simulate(learner(), Xi, y, headroom=False, **kwargs)
@@ -153,11 +200,21 @@ def test_oracle_is_read_only_at_queried_positions(friedman, monkeypatch):
 def test_random_uses_the_same_seeds_and_initial_labels(friedman, monkeypatch):
     X, y = friedman
     spy = _Spy(monkeypatch)
-    simulate(learner(), with_ids(X), y, strategies=("uncertainty", "random", "qbc"),
-             budget=30, initial_size=10, batch_size=10, n_repeats=3,
-             headroom=False, random_state=0, n_jobs=1)
+    simulate(
+        learner(),
+        with_ids(X),
+        y,
+        strategies=("uncertainty", "random", "qbc"),
+        budget=30,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=3,
+        headroom=False,
+        random_state=0,
+        n_jobs=1,
+    )
     assert len(spy.fit) == 9
-    per_repeat = [spy.fit[i:i + 3] for i in range(0, 9, 3)]
+    per_repeat = [spy.fit[i : i + 3] for i in range(0, 9, 3)]
     for calls in per_repeat:
         assert [c[0] for c in calls] == ["uncertainty", "random", "qbc"]
         assert len({c[1] for c in calls}) == 1  # one random_state for all
@@ -168,8 +225,14 @@ def test_random_uses_the_same_seeds_and_initial_labels(friedman, monkeypatch):
 
 def test_random_curve_does_not_depend_on_the_other_strategies(friedman):
     X, y = friedman
-    kwargs = dict(budget=40, initial_size=10, batch_size=10, n_repeats=2,
-                  random_state=0, headroom=False)
+    kwargs = dict(
+        budget=40,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+        headroom=False,
+    )
     alone = simulate(learner(), X, y, strategies=("random",), **kwargs).curves
     mixed = simulate(learner(), X, y, strategies=("qbc", "random"), **kwargs).curves
     mixed = mixed[mixed["strategy"] == "random"].reset_index(drop=True)
@@ -178,8 +241,14 @@ def test_random_curve_does_not_depend_on_the_other_strategies(friedman):
 
 def test_parallel_runs_give_the_same_curves(friedman):
     X, y = friedman
-    kwargs = dict(strategies=("random", "uncertainty"), budget=30, initial_size=10,
-                  batch_size=10, n_repeats=2, random_state=0)
+    kwargs = dict(
+        strategies=("random", "uncertainty"),
+        budget=30,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+    )
     one = simulate(learner(), X, y, n_jobs=1, **kwargs)
     two = simulate(learner(), X, y, n_jobs=2, **kwargs)
     pd.testing.assert_frame_equal(one.curves, two.curves)
@@ -191,23 +260,36 @@ def test_parallel_runs_give_the_same_curves(friedman):
 
 def test_summary_reports_headroom(friedman):
     X, y = friedman
-    result = simulate(learner(), X, y, strategies=("random", "uncertainty"),
-                      budget=40, initial_size=10, batch_size=10, n_repeats=2,
-                      random_state=0)
+    result = simulate(
+        learner(),
+        X,
+        y,
+        strategies=("random", "uncertainty"),
+        budget=40,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+    )
     assert list(result.full_pool.columns) == ["repeat", "n_labels", "rmse", "mae"]
     assert (result.full_pool["n_labels"] == 225).all()
     summary = result.summary()
-    base = result.curves[(result.curves["strategy"] == "random")
-                         & (result.curves["n_labels"] > 10)]
+    base = result.curves[
+        (result.curves["strategy"] == "random") & (result.curves["n_labels"] > 10)
+    ]
     full = result.full_pool.set_index("repeat")["rmse"]
-    expected = np.exp(np.mean(np.log(full[base["repeat"]].to_numpy())
-                              - np.log(base["rmse"].to_numpy())))
+    expected = np.exp(
+        np.mean(
+            np.log(full[base["repeat"]].to_numpy()) - np.log(base["rmse"].to_numpy())
+        )
+    )
     assert summary["headroom"].iloc[0] == pytest.approx(expected)
     # Friedman #1: 225 labels beat 20-40 by far, so there is room to win
     assert summary["headroom"].iloc[0] < 0.9
     captured = summary.loc["uncertainty", "headroom_captured"]
     assert captured == pytest.approx(
-        np.log(summary.loc["uncertainty", "rmse_ratio"]) / np.log(expected))
+        np.log(summary.loc["uncertainty", "rmse_ratio"]) / np.log(expected)
+    )
     assert summary.loc["random", "verdict"] == "baseline"
 
 
@@ -216,9 +298,17 @@ def test_verdict_says_when_active_learning_is_not_worth_it():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(300, 3))
     y = X @ np.array([1.0, 2.0, 3.0]) + 0.5 * rng.normal(size=300)
-    result = simulate(ActiveLearningRegressor(Ridge(), committee=3), X, y,
-                      strategies=("random", "qbc"), budget=90, initial_size=60,
-                      batch_size=10, n_repeats=3, random_state=0)
+    result = simulate(
+        ActiveLearningRegressor(Ridge(), committee=3),
+        X,
+        y,
+        strategies=("random", "qbc"),
+        budget=90,
+        initial_size=60,
+        batch_size=10,
+        n_repeats=3,
+        random_state=0,
+    )
     summary = result.summary()
     assert summary["headroom"].iloc[0] > 0.9
     assert "not worth it" in summary.loc["qbc", "verdict"]
@@ -235,13 +325,15 @@ def test_verdict_names_worse_than_random():
 
 
 def _full_pool(rmse=0.5, n_repeats=3):
-    return pd.DataFrame({"repeat": range(n_repeats), "n_labels": 100,
-                         "rmse": rmse, "mae": rmse})
+    return pd.DataFrame(
+        {"repeat": range(n_repeats), "n_labels": 100, "rmse": rmse, "mae": rmse}
+    )
 
 
 def test_verdict_says_when_it_pays_off():
     result = SimulationResult(
-        _curves({"random": [3, 2, 1], "good": [3, 0.9, 0.8]}), _full_pool())
+        _curves({"random": [3, 2, 1], "good": [3, 0.9, 0.8]}), _full_pool()
+    )
     summary = result.summary()
     assert summary.loc["good", "verdict"] == "better than random"
     assert summary.loc["good", "labels_to_baseline_final"] == 20
@@ -252,8 +344,14 @@ def test_verdict_says_when_it_pays_off():
 
 def test_verdict_names_the_default_first_and_others_as_chosen_after_the_fact():
     result = SimulationResult(
-        _curves({"random": [3, 2, 1], "lcmd": [3, 0.9, 0.8], "gsy": [3, 0.7, 0.6],
-                 "qbc": [3, 2, 1.1]}),
+        _curves(
+            {
+                "random": [3, 2, 1],
+                "lcmd": [3, 0.9, 0.8],
+                "gsy": [3, 0.7, 0.6],
+                "qbc": [3, 2, 1.1],
+            }
+        ),
         _full_pool(),
     )
     text = result.verdict()
@@ -265,7 +363,8 @@ def test_verdict_names_the_default_first_and_others_as_chosen_after_the_fact():
 
 def test_default_that_loses_is_said_even_when_another_wins():
     result = SimulationResult(
-        _curves({"random": [3, 2, 1], "lcmd": [3, 2.5, 1.5], "gsy": [3, 0.7, 0.6]}))
+        _curves({"random": [3, 2, 1], "lcmd": [3, 2.5, 1.5], "gsy": [3, 0.7, 0.6]})
+    )
     text = result.verdict()
     assert text.startswith("Active learning with the default, lcmd, is not worth it")
     assert "the only other strategy, gsy," in text
@@ -274,13 +373,18 @@ def test_default_that_loses_is_said_even_when_another_wins():
 @pytest.mark.parametrize("n_repeats", [1, 2])
 def test_fewer_than_three_repeats_is_not_enough_to_tell(n_repeats):
     result = SimulationResult(
-        _curves({"random": [3, 2, 1], "lcmd": [3, 0.9, 0.8], "gsy": [3, 0.7, 0.6]},
-                n_repeats=n_repeats),
+        _curves(
+            {"random": [3, 2, 1], "lcmd": [3, 0.9, 0.8], "gsy": [3, 0.7, 0.6]},
+            n_repeats=n_repeats,
+        ),
         _full_pool(n_repeats=n_repeats),
     )
     summary = result.summary()
-    assert (summary.drop(index="random")["verdict"]
-            .str.startswith("not enough repeats to tell").all())
+    assert (
+        summary.drop(index="random")["verdict"]
+        .str.startswith("not enough repeats to tell")
+        .all()
+    )
     text = result.verdict()
     assert text.startswith("Not enough repeats to tell")
     assert "pays off" not in text
@@ -294,9 +398,17 @@ def test_target_fit_exactly_gives_no_ratio_and_no_crash():
     y = X @ np.array([1.0, 2.0, 3.0])
     from sklearn.linear_model import LinearRegression
 
-    result = simulate(ActiveLearningRegressor(LinearRegression(), committee=3), X, y,
-                      strategies=("random", "qbc"), budget=30, initial_size=10,
-                      batch_size=10, n_repeats=3, random_state=0)
+    result = simulate(
+        ActiveLearningRegressor(LinearRegression(), committee=3),
+        X,
+        y,
+        strategies=("random", "qbc"),
+        budget=30,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=3,
+        random_state=0,
+    )
     result.curves["rmse"] = 0.0  # exactly, whatever the float rounding
     result.full_pool["rmse"] = 0.0
     summary = result.summary()
@@ -307,8 +419,12 @@ def test_target_fit_exactly_gives_no_ratio_and_no_crash():
 
 
 def _curves(values, n_repeats=3):
-    rows = [(name, repeat, 10 * (i + 1), v, v) for name, vs in values.items()
-            for repeat in range(n_repeats) for i, v in enumerate(vs)]
+    rows = [
+        (name, repeat, 10 * (i + 1), v, v)
+        for name, vs in values.items()
+        for repeat in range(n_repeats)
+        for i, v in enumerate(vs)
+    ]
     return pd.DataFrame(rows, columns=["strategy", "repeat", "n_labels", "rmse", "mae"])
 
 
@@ -317,8 +433,9 @@ def _curves(values, n_repeats=3):
 
 def test_progress_goes_to_stderr(friedman, capsys):
     X, y = friedman
-    kwargs = dict(budget=20, initial_size=10, batch_size=10, n_repeats=1,
-                  random_state=0)
+    kwargs = dict(
+        budget=20, initial_size=10, batch_size=10, n_repeats=1, random_state=0
+    )
     simulate(learner(), X, y, progress=False, **kwargs)
     assert capsys.readouterr().err == ""
     simulate(learner(), X, y, progress=True, **kwargs)
@@ -330,8 +447,17 @@ def test_progress_without_tqdm(friedman, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     X, y = friedman
-    simulate(learner(), X, y, budget=20, initial_size=10, batch_size=10,
-             n_repeats=1, random_state=0, progress=True)
+    simulate(
+        learner(),
+        X,
+        y,
+        budget=20,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=1,
+        random_state=0,
+        progress=True,
+    )
     assert "simulate: 3/3 runs done" in capsys.readouterr().err
 
 
@@ -368,8 +494,16 @@ def test_plot_returns_a_display(friedman):
 
     matplotlib.use("Agg")
     X, y = friedman
-    result = simulate(learner(), X, y, budget=30, initial_size=10, batch_size=10,
-                      n_repeats=2, random_state=0)
+    result = simulate(
+        learner(),
+        X,
+        y,
+        budget=30,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+    )
     display = result.plot(metric="mae")
     assert display.ax_.get_ylabel() == "Test MAE"
     assert set(display.lines_) == {"random", "uncertainty"}
@@ -379,8 +513,17 @@ def test_stopping_shortens_every_curve_and_summary_still_compares(friedman):
     from skactive import LabelBudget
 
     X, y = friedman
-    result = simulate(learner(), X, y, budget=50, initial_size=10, batch_size=10,
-                      n_repeats=2, random_state=0, stopping=LabelBudget(30))
+    result = simulate(
+        learner(),
+        X,
+        y,
+        budget=50,
+        initial_size=10,
+        batch_size=10,
+        n_repeats=2,
+        random_state=0,
+        stopping=LabelBudget(30),
+    )
     assert sorted(result.curves["n_labels"].unique()) == [10, 20, 30]
     summary = result.summary()
     assert np.isfinite(summary["rmse_ratio"]).all()
@@ -392,9 +535,19 @@ def test_strategies_sharing_a_label_raise(friedman):
 
     X, y = friedman
     with pytest.raises(ValueError, match="share the label"):
-        simulate(learner(), X, y, budget=20, initial_size=10, batch_size=10,
-                 strategies=["random", GreedySampling(kind="gsx"),
-                             GreedySampling(kind="igs")])
+        simulate(
+            learner(),
+            X,
+            y,
+            budget=20,
+            initial_size=10,
+            batch_size=10,
+            strategies=[
+                "random",
+                GreedySampling(kind="gsx"),
+                GreedySampling(kind="igs"),
+            ],
+        )
 
 
 # ------------------------------------------------- fail fast, keep finished work
@@ -419,15 +572,31 @@ def test_a_failing_repeat_keeps_the_finished_ones(friedman, monkeypatch):
     # the 11th fit is in repeat 2.
     monkeypatch.setattr(FlakyRidge, "fits", 0)
     monkeypatch.setattr(FlakyRidge, "fail_at", 11)
-    with pytest.warns(UserWarning, match=r"repeat 2 failed .*the lab's solver crashed"
-                      r".*Returning the 2 finished repeats \(0, 1\)"):
-        result = simulate(ActiveLearningRegressor(FlakyRidge()), X, y,
-                          strategies=("random",), budget=30, initial_size=10,
-                          batch_size=10, n_repeats=4, random_state=0)
+    with pytest.warns(
+        UserWarning,
+        match=r"repeat 2 failed .*the lab's solver crashed"
+        r".*Returning the 2 finished repeats \(0, 1\)",
+    ):
+        result = simulate(
+            ActiveLearningRegressor(FlakyRidge()),
+            X,
+            y,
+            strategies=("random",),
+            budget=30,
+            initial_size=10,
+            batch_size=10,
+            n_repeats=4,
+            random_state=0,
+        )
     assert sorted(result.curves["repeat"].unique()) == [0, 1]
     assert sorted(result.full_pool["repeat"]) == [0, 1]
-    assert result.failures == [{"repeat": 2, "strategy": "random",
-                                "error": "RuntimeError: the lab's solver crashed"}]
+    assert result.failures == [
+        {
+            "repeat": 2,
+            "strategy": "random",
+            "error": "RuntimeError: the lab's solver crashed",
+        }
+    ]
 
 
 def test_no_finished_repeat_raises_with_the_cause(friedman, monkeypatch):
@@ -435,9 +604,17 @@ def test_no_finished_repeat_raises_with_the_cause(friedman, monkeypatch):
     monkeypatch.setattr(FlakyRidge, "fits", 0)
     monkeypatch.setattr(FlakyRidge, "fail_at", 3)
     with pytest.raises(ValueError, match="repeat 0 failed.*solver crashed.*No repeat"):
-        simulate(ActiveLearningRegressor(FlakyRidge()), X, y, strategies=("random",),
-                 budget=30, initial_size=10, batch_size=10, n_repeats=2,
-                 random_state=0)
+        simulate(
+            ActiveLearningRegressor(FlakyRidge()),
+            X,
+            y,
+            strategies=("random",),
+            budget=30,
+            initial_size=10,
+            batch_size=10,
+            n_repeats=2,
+            random_state=0,
+        )
 
 
 def test_a_model_that_cannot_take_the_data_fails_before_the_first_round(monkeypatch):
@@ -449,12 +626,20 @@ def test_a_model_that_cannot_take_the_data_fails_before_the_first_round(monkeypa
     from sklearn.pipeline import make_pipeline
 
     calls = []
-    monkeypatch.setattr(
-        "skactive.simulation._one_run", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("skactive.simulation._one_run", lambda *a, **k: calls.append(a))
     learner = ActiveLearningRegressor(make_pipeline(SimpleImputer(), Ridge()))
     with pytest.raises(ValueError, match="fails on this data before any round"):
-        simulate(learner, X, y, strategies=("random",), budget=30, initial_size=10,
-                 batch_size=10, n_repeats=2, random_state=0)
+        simulate(
+            learner,
+            X,
+            y,
+            strategies=("random",),
+            budget=30,
+            initial_size=10,
+            batch_size=10,
+            n_repeats=2,
+            random_state=0,
+        )
     assert calls == []
 
 
@@ -467,36 +652,57 @@ def test_sparse_output_is_densified_for_a_final_step_that_needs_dense():
 
     rng = np.random.RandomState(0)
     n = 300
-    X = pd.DataFrame({"a": rng.normal(size=n),
-                      "c": rng.choice([f"k{i}" for i in range(60)], n)})
+    X = pd.DataFrame(
+        {"a": rng.normal(size=n), "c": rng.choice([f"k{i}" for i in range(60)], n)}
+    )
     y = X["a"].to_numpy() + rng.normal(size=n)
     pipe = make_pipeline(
-        make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["c"]),
-                                (SimpleImputer(), ["a"])),
-        HistGradientBoostingRegressor(max_iter=10))
+        make_column_transformer(
+            (OneHotEncoder(handle_unknown="ignore"), ["c"]), (SimpleImputer(), ["a"])
+        ),
+        HistGradientBoostingRegressor(max_iter=10),
+    )
     with pytest.raises(TypeError, match="Sparse data"):
         pipe.fit(X, y)  # the problem the learner hides
-    result = simulate(ActiveLearningRegressor(pipe, strategy="random"), X, y,
-                      strategies=("random",), budget=60, initial_size=10,
-                      batch_size=25, n_repeats=1, random_state=0)
+    result = simulate(
+        ActiveLearningRegressor(pipe, strategy="random"),
+        X,
+        y,
+        strategies=("random",),
+        budget=60,
+        initial_size=10,
+        batch_size=25,
+        n_repeats=1,
+        random_state=0,
+    )
     assert result.curves["n_labels"].tolist() == [10, 35, 60]
 
 
 def test_warnings_are_summarised_one_per_cause():
     rng = np.random.RandomState(0)
     n = 300
-    X = pd.DataFrame({"a": rng.normal(size=n),
-                      "b": np.where(rng.rand(n) < 0.97, np.nan, 1.0)})
+    X = pd.DataFrame(
+        {"a": rng.normal(size=n), "b": np.where(rng.rand(n) < 0.97, np.nan, 1.0)}
+    )
     y = X["a"].to_numpy() + rng.normal(size=n)
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
 
     learner = ActiveLearningRegressor(
-        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)))
+        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5))
+    )
     with pytest.warns(UserWarning) as record:
-        result = simulate(learner, X, y, strategies=("random", "uncertainty"),
-                          budget=50, initial_size=10, batch_size=10, n_repeats=3,
-                          random_state=0)
+        result = simulate(
+            learner,
+            X,
+            y,
+            strategies=("random", "uncertainty"),
+            budget=50,
+            initial_size=10,
+            batch_size=10,
+            n_repeats=3,
+            random_state=0,
+        )
     skipped = [w for w in record if "no observed value" in str(w.message)]
     assert len(skipped) == 1
     assert str(skipped[0].message).endswith("1 of 2 columns): b")

@@ -228,7 +228,9 @@ def _state(alr):
     return (alr.n_labeled_, len(alr.history_), alr.X_labeled_.copy())
 
 
-@pytest.mark.parametrize("max_labels, expected", [(30, 40), (40, 40), (55, 55), (43, 43)])
+@pytest.mark.parametrize(
+    "max_labels, expected", [(30, 40), (40, 40), (55, 55), (43, 43)]
+)
 def test_label_budget_is_exact_the_last_batch_is_cut(split, max_labels, expected):
     X0, y0, Xp, yp, _, _ = split  # the learner starts with 40 labels
     alr = forest_learner().fit(X0, y0)
@@ -245,7 +247,10 @@ def test_label_budget_is_exact_the_last_batch_is_cut(split, max_labels, expected
     "kwargs, message",
     [
         ({"X_val": "X[100:120]", "y_val": "y[100:119]"}, "has 20 rows but y_val"),
-        ({"X_val": "X[100:120, :5]", "y_val": "y[100:120]"}, "does not fit the learner"),
+        (
+            {"X_val": "X[100:120, :5]", "y_val": "y[100:120]"},
+            "does not fit the learner",
+        ),
         ({"X_val": "X[:0]", "y_val": "y[:0]"}, "X_val has no row"),
         ({"X_val": "X[100]", "y_val": "y[100:101]"}, "X_val must be 2-d"),
         ({"X_val": "X[100:120]", "y_val": "nan20"}, "y_val holds NaN"),
@@ -261,7 +266,9 @@ def test_target_error_data_is_checked_before_any_label_is_bought(
     alr = forest_learner().fit(X0, y0)
     before = _state(alr)
     with pytest.raises(ValueError, match=message):
-        alr.learn(Xp, yp, n_queries=20, batch_size=10, stopping=TargetError(1.0, **kwargs))
+        alr.learn(
+            Xp, yp, n_queries=20, batch_size=10, stopping=TargetError(1.0, **kwargs)
+        )
     after = _state(alr)
     assert before[:2] == after[:2]
     np.testing.assert_array_equal(before[2], after[2])
@@ -271,5 +278,7 @@ def test_stabilizing_predictions_stop_set_checked_before_buying(split):
     X0, y0, Xp, yp, _, _ = split
     alr = forest_learner().fit(X0, y0)
     with pytest.raises(ValueError, match="X_stop does not fit the learner"):
-        alr.learn(Xp, yp, n_queries=20, stopping=StabilizingPredictions(X_stop=Xp[:, :3]))
+        alr.learn(
+            Xp, yp, n_queries=20, stopping=StabilizingPredictions(X_stop=Xp[:, :3])
+        )
     assert alr.n_labeled_ == 40 and alr.history_ == []

@@ -174,7 +174,9 @@ def test_an_untransformable_row_is_refused_and_later_updates_work():
     target = frame.sum(axis=1).to_numpy()
     learner = ActiveLearningRegressor(
         make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)),
-        strategy="uncertainty", committee=3, random_state=0,
+        strategy="uncertainty",
+        committee=3,
+        random_state=0,
     ).fit(frame[:50], target[:50])
     selector = StreamSelector(learner, refit_every=3, incremental=False)
     selector.update(frame[50:52], target[50:52])
@@ -183,7 +185,11 @@ def test_an_untransformable_row_is_refused_and_later_updates_work():
     before = (learner.n_labeled_, learner.n_awaiting_refit_, selector.n_pending_)
     with pytest.raises(ValueError, match="cannot take these rows"):
         selector.update(bad, target[52:53])
-    assert (learner.n_labeled_, learner.n_awaiting_refit_, selector.n_pending_) == before
+    assert (
+        learner.n_labeled_,
+        learner.n_awaiting_refit_,
+        selector.n_pending_,
+    ) == before
     selector.update(frame[53:55], target[53:55])  # not poisoned: refits
     assert learner.n_labeled_ == 54 and selector.n_pending_ == 0
     selector.update(frame[55:56], target[55:56])
@@ -291,4 +297,3 @@ def test_failed_refit_keeps_the_labels_waiting(stream):
     assert learner.n_labeled_ == 54 and selector.n_pending_ == 0
     assert learner.estimator_ is not model
     np.testing.assert_array_equal(learner.y_labeled_[50:], y[50:54])
-

@@ -281,8 +281,11 @@ def _passthrough_learner(strategy="random"):
     from sklearn.preprocessing import FunctionTransformer
 
     return ActiveLearningRegressor(
-        make_pipeline(FunctionTransformer(), DummyRegressor()), strategy=strategy,
-        committee=3 if strategy == "qbc" else None, random_state=0)
+        make_pipeline(FunctionTransformer(), DummyRegressor()),
+        strategy=strategy,
+        committee=3 if strategy == "qbc" else None,
+        random_state=0,
+    )
 
 
 @pytest.mark.parametrize("strategy", ["random", "qbc"])
@@ -291,13 +294,18 @@ def test_extreme_ranges_and_object_columns_keep_their_dtypes(strategy):
 
     rng = np.random.RandomState(0)
     n = 60
-    X = pd.DataFrame({
-        "huge": np.r_[-1.7e308, 1.7e308, rng.uniform(-1e300, 1e300, n - 2)],
-        "bigint": np.r_[np.uint64(0), np.uint64(10**19),
-                        rng.randint(0, 1000, n - 2).astype(np.uint64)],
-        "obj": pd.Series(rng.choice(["a", "b"], n), dtype=object),
-        "small": rng.randint(0, 5, n),
-    })
+    X = pd.DataFrame(
+        {
+            "huge": np.r_[-1.7e308, 1.7e308, rng.uniform(-1e300, 1e300, n - 2)],
+            "bigint": np.r_[
+                np.uint64(0),
+                np.uint64(10**19),
+                rng.randint(0, 1000, n - 2).astype(np.uint64),
+            ],
+            "obj": pd.Series(rng.choice(["a", "b"], n), dtype=object),
+            "small": rng.randint(0, 5, n),
+        }
+    )
     learner = _passthrough_learner(strategy).fit(X, rng.normal(size=n))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow on the way
@@ -312,12 +320,14 @@ def test_extreme_ranges_and_object_columns_keep_their_dtypes(strategy):
 
 def test_array_spanning_every_float_synthesizes():
     rng = np.random.RandomState(0)
-    X = np.c_[np.r_[-1.7e308, 1.7e308, rng.uniform(-1e300, 1e300, 38)],
-              rng.normal(size=40)]
+    X = np.c_[
+        np.r_[-1.7e308, 1.7e308, rng.uniform(-1e300, 1e300, 38)], rng.normal(size=40)
+    ]
     from sklearn.dummy import DummyRegressor
 
     learner = ActiveLearningRegressor(DummyRegressor(), strategy="random").fit(
-        X, rng.normal(size=40))
+        X, rng.normal(size=40)
+    )
     new = learner.synthesize(4)
     assert new.shape == (4, 2) and np.isfinite(new).all()
 

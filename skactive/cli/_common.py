@@ -67,8 +67,9 @@ def default_pipeline(n_estimators=100, *, oob_score=False, random_state=None):
     numeric = SimpleImputer(strategy="median")
     categorical = make_pipeline(
         SimpleImputer(strategy="most_frequent"),
-        OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=30,
-                      sparse_output=False),
+        OneHotEncoder(
+            handle_unknown="infrequent_if_exist", max_categories=30, sparse_output=False
+        ),
     )
     prepare = ColumnTransformer(
         [
@@ -87,7 +88,9 @@ def has_matplotlib():
     return importlib.util.find_spec("matplotlib") is not None
 
 
-NO_PNG = 'No PNG: matplotlib is missing; pip install "skactive[plot]" to get curves.png.'
+NO_PNG = (
+    'No PNG: matplotlib is missing; pip install "skactive[plot]" to get curves.png.'
+)
 
 
 def output_folder(out, default):
@@ -162,12 +165,18 @@ def report(result, elapsed, written, notes=()):
     )[list(dict.fromkeys(result.curves["strategy"]))]
     summary = result.summary()
     with pd.option_context(
-        "display.float_format", "{:.3f}".format, "display.width", 200,
-        "display.max_columns", 50,
+        "display.float_format",
+        "{:.3f}".format,
+        "display.width",
+        200,
+        "display.max_columns",
+        50,
     ):
         print("Test RMSE by number of labels (mean over repeats):")
         print(table.to_string())
-        print("\nAgainst random over the learning curve (rmse_ratio below 1 is better):")
+        print(
+            "\nAgainst random over the learning curve (rmse_ratio below 1 is better):"
+        )
         print(summary.drop(columns="verdict").to_string())
     print("\n" + result.verdict())
     print(f"\n{elapsed:.1f} s; wrote " + ", ".join(str(p) for p in written))
@@ -175,5 +184,3 @@ def report(result, elapsed, written, notes=()):
         print(NO_PNG)
     for note in notes:
         print(note, file=sys.stderr)
-
-

@@ -28,26 +28,44 @@ def add_parser(commands):
         "summary.csv, curves.csv and curves.png (with the plot extra) into a "
         "new folder.",
     )
-    demo.add_argument("--repeats", type=positive_int, default=5,
-                      help="repeats (default 5; fewer than 3 cannot tell)")
-    demo.add_argument("--all-strategies", action="store_true",
-                      help="every registered strategy and batch rule (minutes)")
+    demo.add_argument(
+        "--repeats",
+        type=positive_int,
+        default=5,
+        help="repeats (default 5; fewer than 3 cannot tell)",
+    )
+    demo.add_argument(
+        "--all-strategies",
+        action="store_true",
+        help="every registered strategy and batch rule (minutes)",
+    )
     demo.add_argument("--random-state", type=int, default=0)
     # One process by default: measured on two shared cores, 26 s against
     # 43-48 s with two worker processes (their start-up and the contention).
-    demo.add_argument("--n-jobs", type=int, default=1,
-                      help="parallel runs (default 1; try 2 or more on an idle machine)")
-    demo.add_argument("--out", default=None,
-                      help="new directory for summary.csv, curves.csv, curves.png "
-                      "(default: skactive-demo, or skactive-demo-2, ... if taken)")
+    demo.add_argument(
+        "--n-jobs",
+        type=int,
+        default=1,
+        help="parallel runs (default 1; try 2 or more on an idle machine)",
+    )
+    demo.add_argument(
+        "--out",
+        default=None,
+        help="new directory for summary.csv, curves.csv, curves.png "
+        "(default: skactive-demo, or skactive-demo-2, ... if taken)",
+    )
     demo.set_defaults(handler=run)
 
 
 def run(args):
     """Entry point of ``skactive demo``; returns the exit status."""
-    result = run_demo(n_repeats=args.repeats, random_state=args.random_state,
-                      out=args.out, n_jobs=args.n_jobs,
-                      all_strategies=args.all_strategies)
+    result = run_demo(
+        n_repeats=args.repeats,
+        random_state=args.random_state,
+        out=args.out,
+        n_jobs=args.n_jobs,
+        all_strategies=args.all_strategies,
+    )
     return 1 if result.failures else 0
 
 

@@ -115,8 +115,12 @@ def add_parser(commands):
         action="store_true",
         help="label in the browser: serve a local page (needs skactive[web])",
     )
-    label.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
-    label.add_argument("--port", type=int, default=0, help="with --serve (default 0: a free port)")
+    label.add_argument(
+        "--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)"
+    )
+    label.add_argument(
+        "--port", type=int, default=0, help="with --serve (default 0: a free port)"
+    )
     label.set_defaults(handler=run)
     return label
 
@@ -185,7 +189,8 @@ class _Pool:
         self.X_labeled = self.features.iloc[self.labeled_rows].reset_index(drop=True)
         self.X_pool = self.features.iloc[self.pool_rows].reset_index(drop=True)
         self.keys = (
-            None if id_column is None
+            None
+            if id_column is None
             else frame[id_column].iloc[self.pool_rows].to_numpy(dtype=object)
         )
         self.id_column = "row" if "row" not in frame.columns else "skactive_row"
@@ -351,7 +356,7 @@ def _interactive(session, pool, show, batch, annotator=None):
                     continue
                 if text.lower() in _SKIP_WORDS:
                     if _stored(
-                        lambda: session.skip(int(position), annotator=annotator)
+                        lambda: session.skip(int(position), annotator=annotator)  # noqa: B023 (called at once)
                     ):
                         print(f"  skipped row {row}; it will not be asked again.")
                         done.append((int(position), row))
@@ -388,8 +393,9 @@ def _interactive(session, pool, show, batch, annotator=None):
 def _undo(session, pool, done):
     """Withdraw the last answer or skip of this sitting."""
     if not done:
-        print("  nothing to undo in this sitting (--forget ROW withdraws older "
-              "answers).")
+        print(
+            "  nothing to undo in this sitting (--forget ROW withdraws older answers)."
+        )
         return
     position, row = done[-1]
     before = session.answers_.get(position)
@@ -414,10 +420,14 @@ def _answered(session, position, value, annotator):
         return False
     low, high = _label_range(session)
     try:
-        reply = input(
-            f"  {value:g} is far outside the labels so far ({low:g} to {high:g}). "
-            "Store it anyway? [y/N]: "
-        ).strip().lower()
+        reply = (
+            input(
+                f"  {value:g} is far outside the labels so far ({low:g} to {high:g}). "
+                "Store it anyway? [y/N]: "
+            )
+            .strip()
+            .lower()
+        )
     except (EOFError, KeyboardInterrupt):
         reply = ""
         print()
@@ -671,7 +681,8 @@ class _RowChecker:
             if differences:
                 return None, (
                     f"key {text!r} is not the row exported ("
-                    + "; ".join(differences[:3]) + ")"
+                    + "; ".join(differences[:3])
+                    + ")"
                 )
             return position, None
         try:
@@ -683,9 +694,11 @@ class _RowChecker:
             differences = self._differences(i, position)
             if not differences:
                 return position, None
-            where = f"row {row} is not the row exported (" + "; ".join(
-                differences[:3]
-            ) + ")"
+            where = (
+                f"row {row} is not the row exported ("
+                + "; ".join(differences[:3])
+                + ")"
+            )
         elif row in set(pool.labeled_rows.tolist()):
             where = f"unknown row {row} (already has a target in the pool CSV)"
         else:

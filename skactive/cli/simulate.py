@@ -34,22 +34,45 @@ def add_parser(commands):
     )
     sim.add_argument("data", help="CSV file with a header row")
     sim.add_argument("--target", required=True, help="column to predict")
-    sim.add_argument("--strategies", nargs="+", metavar="NAME[:RULE]",
-                     help="strategies to compare with random, e.g. uncertainty "
-                     "qbc:top (default: every registered one)")
-    sim.add_argument("--budget", type=positive_int,
-                     help="labels at the end (default initial + 10 batches)")
-    sim.add_argument("--initial-size", type=positive_int, default=20,
-                     help="random labels to start from (default 20)")
-    sim.add_argument("--batch-size", type=positive_int, default=20,
-                     help="labels per round (default 20)")
-    sim.add_argument("--repeats", type=positive_int, default=3,
-                     help="independent splits (default 3)")
-    sim.add_argument("--test-size", type=share, default=0.25,
-                     help="share of rows held out (default 0.25)")
-    sim.add_argument("--out", default=None,
-                     help="new directory for summary.csv, curves.csv, curves.png "
-                     "(default: skactive-simulation, or skactive-simulation-2, ...)")
+    sim.add_argument(
+        "--strategies",
+        nargs="+",
+        metavar="NAME[:RULE]",
+        help="strategies to compare with random, e.g. uncertainty "
+        "qbc:top (default: every registered one)",
+    )
+    sim.add_argument(
+        "--budget",
+        type=positive_int,
+        help="labels at the end (default initial + 10 batches)",
+    )
+    sim.add_argument(
+        "--initial-size",
+        type=positive_int,
+        default=20,
+        help="random labels to start from (default 20)",
+    )
+    sim.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=20,
+        help="labels per round (default 20)",
+    )
+    sim.add_argument(
+        "--repeats", type=positive_int, default=3, help="independent splits (default 3)"
+    )
+    sim.add_argument(
+        "--test-size",
+        type=share,
+        default=0.25,
+        help="share of rows held out (default 0.25)",
+    )
+    sim.add_argument(
+        "--out",
+        default=None,
+        help="new directory for summary.csv, curves.csv, curves.png "
+        "(default: skactive-simulation, or skactive-simulation-2, ...)",
+    )
     sim.add_argument("--n-jobs", type=int, default=None)
     sim.add_argument("--random-state", type=int, default=0)
     sim.set_defaults(handler=run)
@@ -106,9 +129,16 @@ def read_table(path, target):
         raise CommandError(f"no such file: {path}")
     try:
         frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        OSError,
+        ValueError,
+    ) as exc:
+        first = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         raise CommandError(f"cannot read {path} as CSV: {first}") from exc
     if target not in frame.columns:
         shown = ", ".join(map(str, frame.columns[:20]))
@@ -134,7 +164,9 @@ def read_table(path, target):
         raise CommandError(f"target column {target!r} is empty")
     dropped = int((~keep).sum())
     if dropped:
-        print(f"Left out {dropped} rows with no {target!r} (a simulation needs every target).")
+        print(
+            f"Left out {dropped} rows with no {target!r} (a simulation needs every target)."
+        )
     for column in X.columns:
         if X[column].dtype == bool:
             X[column] = X[column].astype(float)
@@ -164,7 +196,9 @@ def run_csv(
     result : SimulationResult
     """
     X, y = read_table(path, target)
-    settings = registered_strategies() if not strategies else parse_strategies(strategies)
+    settings = (
+        registered_strategies() if not strategies else parse_strategies(strategies)
+    )
     n_rows = len(y)
     n_pool = n_rows - int(np.ceil(test_size * n_rows))
     rows = f"{n_rows} labeled row{'s' if n_rows != 1 else ''}"

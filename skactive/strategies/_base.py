@@ -2,7 +2,6 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator
-
 from sklearn.utils.validation import _num_samples
 
 from .._members import chunk_slices, n_members

@@ -159,7 +159,12 @@ class DiverseSelection(BaseEstimator):
         if self.method == "lcmd":
             return lcmd(F, C, n, row_weight=weight, tol=self.duplicate_tol)
         return kmeanspp(
-            F, C, n, row_weight=weight, tol=self.duplicate_tol, random_state=random_state
+            F,
+            C,
+            n,
+            row_weight=weight,
+            tol=self.duplicate_tol,
+            random_state=random_state,
         )
 
     def _row_weight(self, scores):
@@ -199,7 +204,6 @@ def _filled(*blocks):
         count = sum((~np.isnan(X)).sum(axis=0) for X in dense)
         means = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
         out = [
-            np.where(np.isnan(X), means, X) if X.dtype.kind == "f" else X
-            for X in out
+            np.where(np.isnan(X), means, X) if X.dtype.kind == "f" else X for X in out
         ]
     return out

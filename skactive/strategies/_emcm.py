@@ -117,7 +117,9 @@ class ExpectedModelChange(BaseStrategy):
             mean = members.mean(axis=1)
         change = np.abs(members - mean[:, None]).mean(axis=1)
         reference = (
-            learner.estimator_ if learner.estimator_ is not None else learner.committee_[0]
+            learner.estimator_
+            if learner.estimator_ is not None
+            else learner.committee_[0]
         )
         use_inputs = self.feature_map == "inputs" or (
             self.feature_map == "auto" and is_linear_model(reference)

@@ -299,12 +299,13 @@ class GreedySampling(BaseStrategy):
             else:
                 factor = None
                 if self.kind == "igs":
+
                     def factor(r, c, sub=sub):
                         return _sq_diff(pred[sub][r], pred[picks][c])
+
                 values = min_sq_distances(
                     pool[sub], pool[picks], weights, pair_factor=factor
                 )
             np.minimum(current[sub], values, out=values)
             current[sub] = values
         upto[rows] = j
-

@@ -222,7 +222,9 @@ class LCMDSampling(BaseStrategy):
         raw = self._raw_blocks(learner, X_pool, random_state, reference)
         return _finish(raw, reference)
 
-    def _raw_blocks(self, learner, X_pool, random_state, reference="pool", X_model=None):
+    def _raw_blocks(
+        self, learner, X_pool, random_state, reference="pool", X_model=None
+    ):
         """Unscaled blocks: (pool rows, labeled rows, weight, is_input) each."""
         self._validate_params()
         rng = check_random_state(random_state)

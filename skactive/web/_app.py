@@ -101,7 +101,10 @@ def build_app(labeler, token, *, cookie="skactive_token", loopback_only=True):
                 data = await _body(request)
                 result = method(data)
             except Refused as refused:
-                content = {"error": refused.message, "needs_confirm": refused.needs_confirm}
+                content = {
+                    "error": refused.message,
+                    "needs_confirm": refused.needs_confirm,
+                }
                 if refused.status == 409 and isinstance(data, dict):
                     content.update(labeler.next(data["client"]))
                 return JSONResponse(content, status_code=refused.status)

@@ -1,8 +1,8 @@
 """Numbers for people: thousands separators, sensible precision, plain ranges."""
 
 import math
-import re
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -143,7 +143,7 @@ def parse_answer(text):
     if "," in cleaned:
         whole, _, fraction = cleaned.partition(".")
         sign = whole[:1] if whole[:1] in "+-" else ""
-        groups = whole[len(sign):].split(",")
+        groups = whole[len(sign) :].split(",")
         if not (
             groups[0].isdigit()
             and 1 <= len(groups[0]) <= 3

@@ -86,7 +86,9 @@ class Guard:
                     if key.encode() not in names:
                         headers.append((key.encode(), value.encode()))
                 if set_cookie:
-                    headers.append((b"set-cookie", _cookie_header(self.cookie, self.token)))
+                    headers.append(
+                        (b"set-cookie", _cookie_header(self.cookie, self.token))
+                    )
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -97,7 +99,9 @@ class Guard:
         if self.loopback_only:
             host = (request.headers.get("host") or "").rsplit(":", 1)[0]
             if host.lower() not in LOOPBACK_NAMES:
-                return _refuse(request, 403, "Unknown host; open the printed link."), False
+                return _refuse(
+                    request, 403, "Unknown host; open the printed link."
+                ), False
         # The link's token wins over an older cookie (a restarted server).
         given = None
         if request.method == "GET" and request.url.path == "/":

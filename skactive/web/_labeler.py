@@ -9,12 +9,12 @@ import time
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn.base import clone
-
 from .._rows import concat_rows, take_rows
+from ._adapter import Implausible, Store
 from ._columns import column_order
 from ._format import (
     code_like,
@@ -25,7 +25,6 @@ from ._format import (
     parse_answer,
 )
 from ._leases import Leases
-from ._adapter import Implausible, Store
 
 __all__ = ["Labeler", "Refused"]
 
@@ -161,7 +160,9 @@ class Labeler:
     def _column_order(self):
         columns = self._columns()
         index = {name: i for i, name in enumerate(columns)}
-        return [(name, index[name]) for name in column_order(self.session.learner, columns)]
+        return [
+            (name, index[name]) for name in column_order(self.session.learner, columns)
+        ]
 
     def _guess(self, position):
         learner = self.session.learner
@@ -293,7 +294,10 @@ class Labeler:
         if withdrawn:
             self._changed()
         payload = self.next(client)
-        payload["skipped"] = {"position": position, "title": self.describe_row(position)}
+        payload["skipped"] = {
+            "position": position,
+            "title": self.describe_row(position),
+        }
         return payload
 
     def undo(self, client):
@@ -413,8 +417,10 @@ class Labeler:
                     return {"advice": advice, "reason": self._stopping}
             return {"advice": "You can stop.", "reason": self._stopping}
         if self.store.remaining().size == 0:
-            return {"advice": "Every row is answered or skipped: you are done.",
-                    "reason": ""}
+            return {
+                "advice": "Every row is answered or skipped: you are done.",
+                "reason": "",
+            }
         return None
 
     def progress(self):
@@ -456,7 +462,11 @@ class Labeler:
 
     def _payload(self, client, position, *, previous=None):
         row = None if position is None else self._row(position, previous=previous)
-        return {"row": row, "progress": self.progress(), "undo": bool(self._mine.get(client))}
+        return {
+            "row": row,
+            "progress": self.progress(),
+            "undo": bool(self._mine.get(client)),
+        }
 
     def describe(self):
         """What the page needs once: the target's name and the columns."""

@@ -134,9 +134,7 @@ def serve(
         file=out,
         flush=True,
     )
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off"
-    )
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])

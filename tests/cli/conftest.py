@@ -12,13 +12,18 @@ def table(tmp_path):
     """A CSV with numeric and text columns, missing inputs and missing targets."""
     rng = np.random.RandomState(0)
     n = 200
-    frame = pd.DataFrame({
-        "size": rng.uniform(1, 10, n),
-        "rooms": rng.randint(1, 6, n).astype(float),
-        "city": rng.choice(["north", "south", "east"], n),
-    })
-    frame["price"] = 3 * frame["size"] + frame["city"].map(
-        {"north": 5, "south": 0, "east": 2}) + rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "size": rng.uniform(1, 10, n),
+            "rooms": rng.randint(1, 6, n).astype(float),
+            "city": rng.choice(["north", "south", "east"], n),
+        }
+    )
+    frame["price"] = (
+        3 * frame["size"]
+        + frame["city"].map({"north": 5, "south": 0, "east": 2})
+        + rng.normal(size=n)
+    )
     frame.loc[::9, "rooms"] = np.nan
     frame.loc[::13, "city"] = None
     frame.loc[[5, 50], "price"] = np.nan

@@ -9,8 +9,11 @@ def test_demo_writes_a_table_and_a_png_into_a_fresh_folder(run, tmp_path, monkey
     # two strategies keep the test fast
     import skactive.cli.demo as demo
 
-    monkeypatch.setattr(demo, "DEMO_STRATEGIES", {
-        "random": {"strategy": "random"}, "uncertainty": {"strategy": "uncertainty"}})
+    monkeypatch.setattr(
+        demo,
+        "DEMO_STRATEGIES",
+        {"random": {"strategy": "random"}, "uncertainty": {"strategy": "uncertainty"}},
+    )
     monkeypatch.chdir(tmp_path)
     status, stdout, err = run(["demo", "--repeats", "1", "--n-jobs", "1"])
     assert status == 0, err

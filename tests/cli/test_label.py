@@ -297,17 +297,23 @@ def test_changed_pool_csv(pool_csv, tmp_path, capsys):
     out = tmp_path / "labeled.csv"
     assert main(["label", str(pool_csv), *base, "--write-labeled", str(out)]) == 0
     assert pd.read_csv(out).loc[20, "price"] == 5.0
-    for edit, hint in [("sqft", "feature values are not the same"),
-                       ("price", "filled in since")]:
+    for edit, hint in [
+        ("sqft", "feature values are not the same"),
+        ("price", "filled in since"),
+    ]:
         changed = pd.read_csv(pool_csv)
         changed.loc[20, edit] = 7.0  # the answered row changed, or priced by hand
         changed.to_csv(pool_csv, index=False)
-        code = main(["label", str(pool_csv), *base, "--export", str(tmp_path / "n.csv")])
+        code = main(
+            ["label", str(pool_csv), *base, "--export", str(tmp_path / "n.csv")]
+        )
         err = capsys.readouterr().err
         assert code == 1 and "no longer in the pool" in err and hint in err, err
         assert "answer 5" in err and "Traceback" not in err
     pool_csv.write_bytes(original)
-    assert main(["label", str(pool_csv), *base, "--export", str(tmp_path / "n.csv")]) == 0
+    assert (
+        main(["label", str(pool_csv), *base, "--export", str(tmp_path / "n.csv")]) == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -405,8 +411,15 @@ def test_failed_save_is_reported_and_asked_again(
 
 
 def label_args(pool_csv, session, *more):
-    return ["label", str(pool_csv), "--target", "price", "--session", str(session),
-            *more]
+    return [
+        "label",
+        str(pool_csv),
+        "--target",
+        "price",
+        "--session",
+        str(session),
+        *more,
+    ]
 
 
 def fill(batch_path, values):
@@ -437,12 +450,17 @@ def test_row_inserted_between_export_and_import(pool_csv, tmp_path, capsys, key)
     if not key:
         assert out.count("(same values)") == 5
     written = tmp_path / "labeled.csv"
-    assert main(label_args(pool_csv, session, "--write-labeled", str(written), *extra)) == 0
+    assert (
+        main(label_args(pool_csv, session, "--write-labeled", str(written), *extra))
+        == 0
+    )
     labeled = pd.read_csv(written)
     # Every answer is on the row it was given for: the old row number + 1.
     for old_row, value in zip(batch["row"], batch["price"]):
         assert labeled.loc[old_row + 1, "price"] == value
-        assert labeled.loc[old_row + 1, "sqft"] == pytest.approx(frame.loc[old_row, "sqft"], nan_ok=True)
+        assert labeled.loc[old_row + 1, "sqft"] == pytest.approx(
+            frame.loc[old_row, "sqft"], nan_ok=True
+        )
     assert labeled["price"].notna().sum() == 9 + 5
 
 
@@ -464,7 +482,8 @@ def test_import_refuses_rows_that_changed(pool_csv, tmp_path, capsys, key):
     named = f"key 'H{batch['row'][1]:03d}'" if key else f"row {batch['row'][1]}"
     assert re.search(
         rf"line 3: {named} is not the row exported \(rooms [0-9]+ in "
-        r"the file, 99 in pool.csv\)", err
+        r"the file, 99 in pool.csv\)",
+        err,
     ), err
     assert "Nothing was stored" in err
     answers, skips = stored(session)
@@ -508,26 +527,38 @@ def test_export_never_overwrites_pool_session_or_a_file(pool_csv, tmp_path, caps
     # A symlink to the pool is the pool.
     link = tmp_path / "link.csv"
     link.symlink_to(pool_csv)
-    assert main(label_args(pool_csv, session, "--export", str(link), "--overwrite")) == 1
+    assert (
+        main(label_args(pool_csv, session, "--export", str(link), "--overwrite")) == 1
+    )
     assert "is the pool CSV" in capsys.readouterr().err
     # An explicit --overwrite replaces an ordinary file.
     other = tmp_path / "old.csv"
     other.write_text("old\n")
-    assert main(label_args(pool_csv, session, "--export", str(other), "--overwrite")) == 0
+    assert (
+        main(label_args(pool_csv, session, "--export", str(other), "--overwrite")) == 0
+    )
     assert "model_guess" in other.read_text()
 
 
 def test_write_labeled_round_trip(pool_csv, tmp_path, capsys):
     session = tmp_path / "s.db"
-    good = answers_file(pool_csv, tmp_path / "a.csv",
-                        [(20, 20, "5"), (31, 31, "skip"), (40, 40, "7.25")])
+    good = answers_file(
+        pool_csv,
+        tmp_path / "a.csv",
+        [(20, 20, "5"), (31, 31, "skip"), (40, 40, "7.25")],
+    )
     assert main(label_args(pool_csv, session, "--import", str(good))) == 0
     out = tmp_path / "labeled.csv"
     assert main(label_args(pool_csv, session, "--write-labeled", str(out))) == 0
-    assert "60 rows, 10 with a 'price' (8 from pool.csv, 2 answered)" in capsys.readouterr().out
+    assert (
+        "60 rows, 10 with a 'price' (8 from pool.csv, 2 answered)"
+        in capsys.readouterr().out
+    )
     original, labeled = pd.read_csv(pool_csv), pd.read_csv(out)
     assert list(labeled.columns) == list(original.columns)
-    pd.testing.assert_frame_equal(labeled.drop(columns="price"), original.drop(columns="price"))
+    pd.testing.assert_frame_equal(
+        labeled.drop(columns="price"), original.drop(columns="price")
+    )
     expected = original["price"].copy()
     expected[20], expected[40] = 5.0, 7.25
     pd.testing.assert_series_equal(labeled["price"], expected)
@@ -549,7 +580,9 @@ def test_correct_and_forget_from_the_command_line(pool_csv, tmp_path, capsys):
     assert stored(session)[0][position] == 50.0
     assert main(label_args(pool_csv, session, "--correct", "20", "1e9")) == 1
     assert "add --confirm" in capsys.readouterr().err
-    assert main(label_args(pool_csv, session, "--correct", "20", "1e9", "--confirm")) == 0
+    assert (
+        main(label_args(pool_csv, session, "--correct", "20", "1e9", "--confirm")) == 0
+    )
     assert main(label_args(pool_csv, session, "--forget", "21")) == 0
     assert "Forgot the answer 6 of row 21" in capsys.readouterr().out
     assert main(label_args(pool_csv, session, "--forget", "21")) == 1
@@ -569,7 +602,10 @@ def test_storage_errors_are_one_line(pool_csv, tmp_path, capsys, damage):
         session.write_bytes(b"")
         message = r"is empty \(0 bytes\)"
     else:
-        assert main(label_args(pool_csv, session, "--export", str(tmp_path / "b.csv"))) == 0
+        assert (
+            main(label_args(pool_csv, session, "--export", str(tmp_path / "b.csv")))
+            == 0
+        )
         session.write_bytes(session.read_bytes()[:40])
         message = "truncated"
     before = session.read_bytes() if session.exists() else None
@@ -613,8 +649,12 @@ def test_read_only_folder_and_file(pool_csv):
         folder.mkdir()
         shutil.copy(pool_csv, folder / "pool.csv")
         session = folder / "s.db"
-        assert main(label_args(folder / "pool.csv", session, "--export",
-                               str(top / "b.csv"))) == 0
+        assert (
+            main(
+                label_args(folder / "pool.csv", session, "--export", str(top / "b.csv"))
+            )
+            == 0
+        )
         (top / "b.csv").unlink()
         fill_me = answers_file(folder / "pool.csv", top / "a.csv", [(20, 20, "5")])
         fill_me.chmod(0o644)
@@ -632,8 +672,12 @@ def test_read_only_folder_and_file(pool_csv):
                 "the file is not writable",
             ),
             "new session": (
-                label_args(folder / "pool.csv", folder / "new.db", "--export",
-                           str(top / "x.csv")),
+                label_args(
+                    folder / "pool.csv",
+                    folder / "new.db",
+                    "--export",
+                    str(top / "x.csv"),
+                ),
                 "lock file .* cannot be created",
             ),
         }
@@ -642,7 +686,10 @@ def test_read_only_folder_and_file(pool_csv):
                 session.chmod(0o444)
             done = subprocess.run(
                 [*prefix, sys.executable, "-m", "skactive.cli", *args],
-                capture_output=True, text=True, env=env, timeout=120,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
             )
             assert done.returncode == 1, (name, done.stderr)
             assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
@@ -665,10 +712,15 @@ def test_two_processes_and_sigkill(pool_csv, tmp_path, capsys):
     term.expect(r"saved price = 123")
     term.expect(PROMPT)
     # A second window on the same session is refused while the first labels.
-    second = label_args(pool_csv, tmp_path / "s.db", "--export", str(tmp_path / "b.csv"))
+    second = label_args(
+        pool_csv, tmp_path / "s.db", "--export", str(tmp_path / "b.csv")
+    )
     assert main(second) == 1
     err = capsys.readouterr().err
-    assert f"{tmp_path / 's.db'}' is in use by another process (pid {term.process.pid})" in err
+    assert (
+        f"{tmp_path / 's.db'}' is in use by another process (pid {term.process.pid})"
+        in err
+    )
     assert not (tmp_path / "b.csv").exists()
     term.process.send_signal(signal.SIGKILL)  # the first window dies holding it
     assert term.close() == -signal.SIGKILL
@@ -691,8 +743,10 @@ def test_unteachable_values_at_the_prompt(pool_csv, tmp_path):
     term.expect(r"'-inf' is not a finite number")
     assert int(term.expect(PROMPT).group(1)) == row
     term.type("1e30")  # a number, but far outside the prices so far
-    term.expect(r"1e\+30 is far outside the labels so far \([0-9.]+ to [0-9.]+\)\. "
-                r"Store it anyway\? \[y/N\]: ")
+    term.expect(
+        r"1e\+30 is far outside the labels so far \([0-9.]+ to [0-9.]+\)\. "
+        r"Store it anyway\? \[y/N\]: "
+    )
     term.type("n")
     term.expect(r"not saved")
     assert int(term.expect(PROMPT).group(1)) == row

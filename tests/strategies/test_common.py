@@ -199,8 +199,11 @@ def duplicate_drowned_pool():
     "name, rule",
     [(name, "diverse") for name in SCORE]
     # and the default rule, wherever it is the diverse one
-    + [(name, None) for name in SCORE
-       if STRATEGIES[name]().default_batch_selection == "diverse"],
+    + [
+        (name, None)
+        for name in SCORE
+        if STRATEGIES[name]().default_batch_selection == "diverse"
+    ],
 )
 @pytest.mark.parametrize(
     "estimator",

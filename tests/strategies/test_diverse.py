@@ -43,10 +43,14 @@ def reference_diverse(scores, n, X, X_labeled, power=1.0, tol=1e-6):
                 key=lambda i: (mass[i], -i),
             )
         else:
-            batch = [min((np.sum((F[i] - F[j]) ** 2) for j in picked), default=np.inf)
-                     for i in range(len(F))]
-            pick = max((i for i in range(len(F)) if i not in picked),
-                       key=lambda i: (batch[i], -i))
+            batch = [
+                min((np.sum((F[i] - F[j]) ** 2) for j in picked), default=np.inf)
+                for i in range(len(F))
+            ]
+            pick = max(
+                (i for i in range(len(F)) if i not in picked),
+                key=lambda i: (batch[i], -i),
+            )
         picked.append(pick)
         centres.append(F[pick])
     return picked
@@ -72,10 +76,12 @@ def reference_kmeanspp(scores, n, X, X_labeled, seed, power=1.0, tol=1e-6):
     picked = []
     for _ in range(n):
         dist = [min(np.sum((f - c) ** 2) for c in centres) for f in F]
-        p = np.array([
-            0.0 if i in picked or dist[i] <= tol**2 else weight[i] * dist[i]
-            for i in range(len(F))
-        ])
+        p = np.array(
+            [
+                0.0 if i in picked or dist[i] <= tol**2 else weight[i] * dist[i]
+                for i in range(len(F))
+            ]
+        )
         pick = int(rng.choice(len(F), p=p / p.sum()))
         picked.append(pick)
         centres.append(F[pick])
@@ -144,7 +150,10 @@ def test_sparse_matches_dense():
     for rule in (DiverseSelection(), DiverseSelection(method="lcmd")):
         np.testing.assert_array_equal(
             rule.select(
-                scores, 9, X_model=sp.csr_matrix(X), X_labeled=sp.csr_matrix(L),
+                scores,
+                9,
+                X_model=sp.csr_matrix(X),
+                X_labeled=sp.csr_matrix(L),
                 random_state=0,
             ),
             rule.select(scores, 9, X_model=X, X_labeled=L, random_state=0),
@@ -164,7 +173,9 @@ def test_learner_passes_pipeline_model_space():
     X[:, 0] *= 1000
     pipe = make_pipeline(StandardScaler(), Ridge())
     alr = ActiveLearningRegressor(
-        pipe, strategy="emcm", batch_selection=DiverseSelection(method="lcmd"),
+        pipe,
+        strategy="emcm",
+        batch_selection=DiverseSelection(method="lcmd"),
         random_state=0,
     ).fit(X[:50], y[:50])
     positions, scores = alr.query(X[50:], n=6, return_scores=True)

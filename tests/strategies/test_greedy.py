@@ -10,8 +10,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skactive import ActiveLearningRegressor
-from skactive import _geometry
+from skactive import ActiveLearningRegressor, _geometry
 from skactive.strategies import GreedySampling, _greedy
 
 
@@ -129,7 +128,7 @@ def test_deterministic_and_rejects_a_batch_rule(data):
     np.testing.assert_array_equal(results[0], results[1])
     for rule in ("top", "diverse"):
         alr = ActiveLearningRegressor(Ridge(), strategy="igs", batch_selection=rule)
-        with pytest.raises(ValueError, match="batch_selection='%s'" % rule):
+        with pytest.raises(ValueError, match=f"batch_selection='{rule}'"):
             alr.fit(X, y)
 
 

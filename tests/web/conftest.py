@@ -55,10 +55,16 @@ def browser():
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         for flag in (
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1280,860",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,860",
             f"--user-data-dir={profile}",
         ):
             options.add_argument(flag)

@@ -38,8 +38,14 @@ def begin(driver, url, name):
     from selenium.webdriver.common.keys import Keys
 
     driver.get(url)
-    field = wait(driver, lambda d: d.find_element("id", "name") if
-                 d.find_element("id", "name").is_displayed() else False)
+    field = wait(
+        driver,
+        lambda d: (
+            d.find_element("id", "name")
+            if d.find_element("id", "name").is_displayed()
+            else False
+        ),
+    )
     field.send_keys(name, Keys.ENTER)
     wait(driver, lambda d: text_of(d, "row-title").startswith("Row "))
     return text_of(driver, "row-title")
@@ -52,15 +58,19 @@ def row_number(title):
 def type_in(driver, keys, *, expect):
     """Type into the focused page (the value box has the focus); wait for
     the status line to match ``expect``."""
-    from selenium.webdriver.common.action_chains import ActionChains
-
     from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.action_chains import ActionChains
 
     before = text_of(driver, "status")
     ActionChains(driver).send_keys(*keys).perform()
     try:
-        wait(driver, lambda d: text_of(d, "status") != before
-             and re.search(expect, text_of(d, "status")))
+        wait(
+            driver,
+            lambda d: (
+                text_of(d, "status") != before
+                and re.search(expect, text_of(d, "status"))
+            ),
+        )
     except TimeoutException:
         raise AssertionError(
             f"status {text_of(driver, 'status')!r} (was {before!r}) never matched "
@@ -81,9 +91,22 @@ def exported(cwd):
     """Every stored answer, as ``--write-labeled`` gets it out: {CSV row: value}."""
     out = cwd / f"labeled-{len(list(cwd.glob('labeled-*.csv')))}.csv"
     done = subprocess.run(
-        [sys.executable, "-m", "skactive.cli", "label", "pool.csv", "--target",
-         "price", "--session", "s.db", "--write-labeled", str(out)],
-        capture_output=True, text=True, cwd=cwd,
+        [
+            sys.executable,
+            "-m",
+            "skactive.cli",
+            "label",
+            "pool.csv",
+            "--target",
+            "price",
+            "--session",
+            "s.db",
+            "--write-labeled",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
     assert done.returncode == 0, done.stderr
@@ -123,13 +146,19 @@ def test_a_hostile_cell_is_shown_as_text(tmp_path, start_server, browser):
     server = start_server(tmp_path)
     driver = browser()
     begin(driver, server.url, "<b>Eve</b>")
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
 
     # Every column is one key away (the notes column matters least).
     ActionChains(driver).key_down(Keys.ALT).send_keys("a").key_up(Keys.ALT).perform()
-    cells = wait(driver, lambda d: [c.text for c in d.find_elements("css selector", "#cells td")
-                                    if c.text == HOSTILE])
+    cells = wait(
+        driver,
+        lambda d: [
+            c.text
+            for c in d.find_elements("css selector", "#cells td")
+            if c.text == HOSTILE
+        ],
+    )
     assert cells == [HOSTILE]
     assert driver.find_elements("css selector", "#cells img") == []
     assert driver.title != "pwned"
@@ -153,15 +182,30 @@ def test_two_browsers_are_shown_different_rows(pool_dir, start_server, browser):
     assert answer(bob, "260000") == row_number(first_bob)
     # The server is the only writer: a second process is turned away.
     second = subprocess.run(
-        [sys.executable, "-m", "skactive.cli", "label", "pool.csv", "--target",
-         "price", "--session", "s.db", "--forget", "0"],
-        capture_output=True, text=True, cwd=pool_dir,
+        [
+            sys.executable,
+            "-m",
+            "skactive.cli",
+            "label",
+            "pool.csv",
+            "--target",
+            "price",
+            "--session",
+            "s.db",
+            "--forget",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=pool_dir,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
     assert second.returncode != 0 and "in use" in second.stderr
     server.stop()
-    assert exported(pool_dir) == {row_number(first_ada): 240000.0,
-                                  row_number(first_bob): 260000.0}
+    assert exported(pool_dir) == {
+        row_number(first_ada): 240000.0,
+        row_number(first_bob): 260000.0,
+    }
 
 
 def test_undo_brings_back_the_last_answer(pool_dir, start_server, browser):
@@ -176,8 +220,13 @@ def test_undo_brings_back_the_last_answer(pool_dir, start_server, browser):
     # Alt+U: back to the row just answered, its answer in the box.
     before = text_of(driver, "status")
     ActionChains(driver).key_down(Keys.ALT).send_keys("u").key_up(Keys.ALT).perform()
-    wait(driver, lambda d: text_of(d, "status") != before
-         and text_of(d, "status").startswith("Back to "))
+    wait(
+        driver,
+        lambda d: (
+            text_of(d, "status") != before
+            and text_of(d, "status").startswith("Back to ")
+        ),
+    )
     assert text_of(driver, "row-title") == first
     box = driver.find_element("name", "value")
     assert box.get_attribute("value") == "100,000"
@@ -190,8 +239,10 @@ def test_undo_brings_back_the_last_answer(pool_dir, start_server, browser):
     assert text_of(driver, "row-title") == second
     answer(driver, "220000")
     server.stop()
-    assert exported(pool_dir) == {row_number(first): 150000.0,
-                                  row_number(second): 220000.0}
+    assert exported(pool_dir) == {
+        row_number(first): 150000.0,
+        row_number(second): 220000.0,
+    }
 
 
 def test_skip_a_typo_and_a_confirmed_outlier_by_keyboard(

@@ -36,7 +36,10 @@ def test_format_number(value, text):
 
 
 def test_format_cell_keeps_text_and_codes():
-    assert format_cell('<img src=x onerror="alert(1)">') == '<img src=x onerror="alert(1)">'
+    assert (
+        format_cell('<img src=x onerror="alert(1)">')
+        == '<img src=x onerror="alert(1)">'
+    )
     assert format_cell(pd.NA) == "(missing)"
     assert format_cell(1985, grouped=False) == "1985"
     assert code_like("year_built") and code_like("YearBuilt") and code_like("zip")
@@ -44,7 +47,10 @@ def test_format_cell_keeps_text_and_codes():
 
 
 def test_guess_and_plain_range():
-    assert format_guess(289312.0, 40000.0) == ("about 289,000", "likely 250,000\u2013330,000")
+    assert format_guess(289312.0, 40000.0) == (
+        "about 289,000",
+        "likely 250,000\u2013330,000",
+    )
     assert format_guess(289312.0, 0.0) == ("about 289,300", "")
     assert format_guess(float("nan"), 1.0) == ("", "")
     assert format_about(32713.2) == "33,000"
@@ -52,8 +58,13 @@ def test_guess_and_plain_range():
 
 @pytest.mark.parametrize(
     "text, value",
-    [("250000", 250000.0), ("250,000", 250000.0), (" 2.5e5 ", 250000.0),
-     ("1,234,567.5", 1234567.5), ("-3.25", -3.25)],
+    [
+        ("250000", 250000.0),
+        ("250,000", 250000.0),
+        (" 2.5e5 ", 250000.0),
+        ("1,234,567.5", 1234567.5),
+        ("-3.25", -3.25),
+    ],
 )
 def test_parse_answer(text, value):
     assert parse_answer(text) == value
@@ -75,7 +86,9 @@ def test_columns_ordered_by_importance_through_the_pipeline():
         }
     )
     y = X["sqft"] * 1000 + rng.normal(size=80)
-    learner = ActiveLearningRegressor(default_pipeline(oob_score=True, random_state=0)).fit(X, y)
+    learner = ActiveLearningRegressor(
+        default_pipeline(oob_score=True, random_state=0)
+    ).fit(X, y)
     assert column_order(learner, list(X.columns))[0] == "sqft"
     unfitted = ActiveLearningRegressor(default_pipeline(oob_score=True, random_state=0))
     assert column_order(unfitted, list(X.columns)) == list(X.columns)

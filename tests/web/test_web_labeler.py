@@ -128,7 +128,9 @@ def test_stopping_advice_appears_once_the_criterion_fires(make_labeler):
     labeler = make_labeler(stopping=LabelBudget(13), batch=1)
     assert answer_some(labeler, 2)["progress"]["stopping"] is None
     advice = answer_some(labeler, 1)["progress"]["stopping"]
-    assert advice["advice"] == "You have the number of labels you asked for: you can stop."
+    assert (
+        advice["advice"] == "You have the number of labels you asked for: you can stop."
+    )
     curve = answer_some(labeler, 1)["progress"]["curve"]
     assert [n for n, _ in curve] == [10, 11, 12, 13, 14]
 

@@ -89,7 +89,9 @@ ROUTES = [
 @pytest.mark.parametrize("method, path", ROUTES)
 def test_no_token_gets_401_and_changes_nothing(server, method, path):
     before = stored(server)
-    status, _, body = call(server, method, path, body=BODY if method == "POST" else None)
+    status, _, body = call(
+        server, method, path, body=BODY if method == "POST" else None
+    )
     assert status == 401
     assert b"access token" in body
     assert stored(server) == before
@@ -99,8 +101,13 @@ def test_no_token_gets_401_and_changes_nothing(server, method, path):
 def test_wrong_token_gets_403_and_changes_nothing(server, method, path):
     before = stored(server)
     wrong = {"Cookie": f"skactive_token_{server.port}=not-the-token"}
-    status, _, _ = call(server, method, path + ("?token=not-the-token" if path == "/" else ""),
-                        headers=wrong, body=BODY if method == "POST" else None)
+    status, _, _ = call(
+        server,
+        method,
+        path + ("?token=not-the-token" if path == "/" else ""),
+        headers=wrong,
+        body=BODY if method == "POST" else None,
+    )
     assert status == 403
     assert stored(server) == before
 
@@ -150,16 +157,28 @@ def test_state_changes_are_post_only(server):
 
 
 def test_a_websocket_upgrade_is_refused(server):
-    status, _, _ = call(server, "GET", "/", headers={
-        **cookie(server), "Connection": "Upgrade", "Upgrade": "websocket",
-        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-    })
+    status, _, _ = call(
+        server,
+        "GET",
+        "/",
+        headers={
+            **cookie(server),
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        },
+    )
     assert status in (400, 403, 404, 426)
 
 
 def test_a_rebound_host_name_is_refused(server):
-    status, _, _ = call(server, "GET", "/api/state",
-                        headers={**cookie(server), "Host": f"evil.example:{server.port}"})
+    status, _, _ = call(
+        server,
+        "GET",
+        "/api/state",
+        headers={**cookie(server), "Host": f"evil.example:{server.port}"},
+    )
     assert status == 403
 
 
@@ -190,12 +209,22 @@ def test_answers_are_validated_before_storing(server):
     position = json.loads(body)["row"]["position"]
     before = stored(server)
     for value in ["1e308", "-inf", "NaN", "1e39", "<script>", ""]:
-        status, _, body = call(server, "POST", "/api/answer", headers=headers,
-                               body={**client, "position": position, "value": value})
+        status, _, body = call(
+            server,
+            "POST",
+            "/api/answer",
+            headers=headers,
+            body={**client, "position": position, "value": value},
+        )
         assert status == 422, (value, body)
     for bad in [{"client": "x"}, {"client": "validator-01", "annotator": ""}]:
-        status, _, _ = call(server, "POST", "/api/answer", headers=headers,
-                            body={**bad, "position": position, "value": "1000"})
+        status, _, _ = call(
+            server,
+            "POST",
+            "/api/answer",
+            headers=headers,
+            body={**bad, "position": position, "value": "1000"},
+        )
         assert status in (400, 422)
     assert stored(server) == before
 
@@ -224,21 +253,35 @@ def test_serve_from_python(tmp_path):
         "    serve(session, target='y')\n"
     )
     process = subprocess.Popen(
-        [sys.executable, str(script)], cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
     try:
         line = process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]+)", line)
         assert match, line + process.stderr.read()
-        server = types.SimpleNamespace(port=int(match.group(1)), token=match.group(2),
-                                       base=f"http://127.0.0.1:{match.group(1)}")
+        server = types.SimpleNamespace(
+            port=int(match.group(1)),
+            token=match.group(2),
+            base=f"http://127.0.0.1:{match.group(1)}",
+        )
         assert call(server, "GET", "/")[0] == 401
         status, _, body = call(server, "GET", "/api/state", headers=cookie(server))
         assert status == 200 and json.loads(body)["target"] == "y"
-        status, _, body = call(server, "POST", "/api/next", headers=post_headers(server),
-                               body={"client": "python-0001"})
-        assert status == 200 and json.loads(body)["row"]["columns"][0]["name"].startswith("x")
+        status, _, body = call(
+            server,
+            "POST",
+            "/api/next",
+            headers=post_headers(server),
+            body={"client": "python-0001"},
+        )
+        assert status == 200 and json.loads(body)["row"]["columns"][0][
+            "name"
+        ].startswith("x")
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

@@ -15,7 +15,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-HOSTILE = '<img src=x onerror="document.title=\'pwned\'">'
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 
 
 def write_pool(path, n=60, hostile=False):
@@ -47,9 +47,23 @@ class Server:
     def __init__(self, cwd, *extra, pool="pool.csv", session="s.db"):
         env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "skactive.cli", "label", pool, "--target",
-             "price", "--session", session, "--serve", *extra],
-            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "skactive.cli",
+                "label",
+                pool,
+                "--target",
+                "price",
+                "--session",
+                session,
+                "--serve",
+                *extra,
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         self.stderr = []
@@ -92,5 +106,3 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
