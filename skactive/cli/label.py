@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from .._members import final_step
+from .._metrics import estimate_error
 from .._regressor import ActiveLearningRegressor
 from .._row_identity import key_token, normalize_column, row_identities, same_cell
 from .._store import is_teachable_value, write_new_file
@@ -123,25 +123,6 @@ def add_parser(commands):
     )
     label.set_defaults(handler=run)
     return label
-
-
-def estimate_error(learner):
-    """Out-of-bag RMSE of the learner's forest, and how it was estimated.
-
-    Every tree is scored on the labeled rows its bootstrap draw left out, so
-    the estimate costs no extra label and no refit. None with fewer than 5
-    labels.
-    """
-    if learner is None or not hasattr(learner, "n_labeled_") or learner.n_labeled_ < 5:
-        return None, None
-    model = learner.estimator_
-    predicted = getattr(final_step(model), "oob_prediction_", None)
-    if predicted is None:
-        return None, None
-    predicted = np.asarray(predicted, dtype=float).ravel()
-    y = learner.y_labeled_
-    keep = np.isfinite(predicted)
-    return float(np.sqrt(np.mean((predicted[keep] - y[keep]) ** 2))), "out-of-bag RMSE"
 
 
 class _Pool:

@@ -67,7 +67,7 @@ def _is_fitted(learner):
 
 
 def _error_estimate(learner):
-    from ..cli.label import estimate_error
+    from .._metrics import estimate_error
 
     try:
         return estimate_error(learner)
