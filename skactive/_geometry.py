@@ -336,37 +336,30 @@ def lcmd(F, C, n, row_weight=None, tol=0.0):
     tol_sq = float(tol) ** 2
     dist, owner = nearest_centres(F, C)
     dist = dist.astype(float)
-    sq_norms = sq_row_norms(F)
-    chosen = np.zeros(n_rows, dtype=bool)
-    from_batch = np.full(n_rows, np.inf)  # squared distance to the picks
-    positions = np.empty(n, dtype=np.intp)
+    picks = _Picks(F, n)
     for k in range(n):
         if n_centres + k == 0:
             # No centre yet: start at the row farthest from the rows' mean.
             centre = np.asarray(F.mean(axis=0), dtype=float).ravel()
-            mass = weight * sq_distances_to_row(F, sq_norms, centre)
-            mass[chosen] = -np.inf
+            mass = weight * sq_distances_to_row(F, picks.sq_norms, centre)
+            mass[picks.chosen] = -np.inf
             pick = int(np.argmax(mass))
         else:
             mass = np.where(dist > tol_sq, weight * dist, 0.0)
-            mass[chosen] = 0.0
+            mass[picks.chosen] = 0.0
             total = np.bincount(owner, weights=mass, minlength=n_centres + n)
             if total.max() > 0:
                 cluster = int(np.argmax(total))
                 pick = int(np.argmax(np.where(owner == cluster, mass, -1.0)))
             else:
-                # No mass left: the row farthest from the picks.
-                pick = int(np.argmax(np.where(chosen, -1.0, from_batch)))
-        positions[k] = pick
-        chosen[pick] = True
-        d = np.maximum(sq_distances_to_row(F, sq_norms, _row(F, pick)), 0.0)
-        np.minimum(from_batch, d, out=from_batch)
+                pick = picks.farthest()
+        d = picks.take(k, pick)
         closer = d < dist
         dist[closer] = d[closer]
         owner[closer] = n_centres + k
         dist[pick] = 0.0
         owner[pick] = n_centres + k
-    return positions
+    return picks.positions
 
 
 def kmeanspp(F, C, n, row_weight=None, tol=0.0, random_state=None, power=2.0):
@@ -389,25 +382,46 @@ def kmeanspp(F, C, n, row_weight=None, tol=0.0, random_state=None, power=2.0):
     weight = np.ones(n_rows) if row_weight is None else np.asarray(row_weight, float)
     dist, _ = nearest_centres(F, _as_centres(C, F))
     dist = np.where(np.isinf(dist), 1.0, dist).astype(float)
-    sq_norms = sq_row_norms(F)
-    chosen = np.zeros(n_rows, dtype=bool)
-    from_batch = np.full(n_rows, np.inf)
-    positions = np.empty(n, dtype=np.intp)
+    picks = _Picks(F, n)
     tol_sq = float(tol) ** 2
     for k in range(n):
-        p = np.where((dist > tol_sq) & ~chosen, weight * dist ** (power / 2), 0.0)
+        p = np.where((dist > tol_sq) & ~picks.chosen, weight * dist ** (power / 2), 0.0)
         total = p.sum()
         if total > 0:
             pick = int(rng.choice(n_rows, p=p / total))
         else:
-            pick = int(np.argmax(np.where(chosen, -1.0, from_batch)))
-        positions[k] = pick
-        chosen[pick] = True
-        d = np.maximum(sq_distances_to_row(F, sq_norms, _row(F, pick)), 0.0)
-        np.minimum(dist, d, out=dist)
-        np.minimum(from_batch, d, out=from_batch)
+            pick = picks.farthest()
+        np.minimum(dist, picks.take(k, pick), out=dist)
         dist[pick] = 0.0
-    return positions
+    return picks.positions
+
+
+class _Picks:
+    """The rows picked so far, in order, and every row's squared distance to them.
+
+    Shared by the greedy pickers (:func:`lcmd`, :func:`kmeanspp`): ``take``
+    records a pick and returns every row's squared distance to it;
+    ``farthest`` is the fallback once no row has mass or probability left,
+    the unpicked row farthest from the picks (ties: lowest position).
+    """
+
+    def __init__(self, F, n):
+        self.F = F
+        self.sq_norms = sq_row_norms(F)
+        self.chosen = np.zeros(F.shape[0], dtype=bool)
+        self.from_batch = np.full(F.shape[0], np.inf)
+        self.positions = np.empty(n, dtype=np.intp)
+
+    def farthest(self):
+        return int(np.argmax(np.where(self.chosen, -1.0, self.from_batch)))
+
+    def take(self, k, pick):
+        self.positions[k] = pick
+        self.chosen[pick] = True
+        d = sq_distances_to_row(self.F, self.sq_norms, _row(self.F, pick))
+        d = np.maximum(d, 0.0)
+        np.minimum(self.from_batch, d, out=self.from_batch)
+        return d
 
 
 def _as_rows(F):

@@ -144,15 +144,21 @@ def simulate(
 
     Examples
     --------
+    Greedy sampling in input space against random sampling, three rounds
+    of 10 labels per run:
+
     >>> from sklearn.datasets import make_friedman1
-    >>> from sklearn.ensemble import RandomForestRegressor
+    >>> from sklearn.linear_model import Ridge
     >>> from skactive import ActiveLearningRegressor, simulate
-    >>> X, y = make_friedman1(n_samples=300, random_state=0)
-    >>> learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=10))
-    >>> result = simulate(learner, X, y, budget=30, initial_size=10,
-    ...                   batch_size=10, n_repeats=2, random_state=0)
+    >>> X, y = make_friedman1(n_samples=200, random_state=0)
+    >>> result = simulate(ActiveLearningRegressor(Ridge()), X, y,
+    ...                   strategies=["random", "gsx"], budget=30,
+    ...                   initial_size=10, batch_size=10, n_repeats=3,
+    ...                   random_state=0)
     >>> sorted(result.summary().index)
-    ['random', 'uncertainty']
+    ['gsx', 'random']
+    >>> result.curves["n_labels"].unique().tolist()
+    [10, 20, 30]
     """
     settings = _strategy_settings(strategies)
     if not settings:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from lcmd_reference import reference_lcmd
 
 from skactive import _geometry as geo
 
@@ -115,44 +116,6 @@ def test_farthest_first_matches_loop(sparse):
     np.testing.assert_array_equal(
         plain, reference_farthest_first(X, 10, ones, lambda d: d, np.full(120, np.inf))
     )
-
-
-def reference_lcmd(F, C, n, weight, tol=0.0):
-    """LCMD written the obvious way, with full distance matrices (float64)."""
-    F = np.asarray(F, dtype=np.float64)
-    centres = [np.asarray(row, dtype=np.float64) for row in C]
-    picked = []
-    for _ in range(n):
-        if not centres:
-            mean = F.mean(axis=0)
-            mass = [weight[i] * np.sum((F[i] - mean) ** 2) for i in range(len(F))]
-            pick = int(np.argmax(mass))
-        else:
-            D = np.array([[np.sum((f - c) ** 2) for c in centres] for f in F])
-            owner, dist = D.argmin(axis=1), D.min(axis=1)
-            mass = np.where(dist > tol**2, weight * dist, 0.0)
-            mass[picked] = 0.0
-            totals = np.zeros(len(centres))
-            for row in range(len(F)):
-                totals[owner[row]] += mass[row]
-            if totals.max() > 0:
-                cluster = int(np.argmax(totals))
-                best, pick = -1.0, None
-                for row in range(len(F)):
-                    if owner[row] == cluster and mass[row] > best:
-                        best, pick = mass[row], row
-            else:
-                batch = [
-                    min((np.sum((F[i] - F[j]) ** 2) for j in picked), default=np.inf)
-                    for i in range(len(F))
-                ]
-                pick = max(
-                    (i for i in range(len(F)) if i not in picked),
-                    key=lambda i: (batch[i], -i),
-                )
-        picked.append(pick)
-        centres.append(F[pick])
-    return np.array(picked)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from lcmd_reference import reference_lcmd
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import Ridge
@@ -18,42 +19,10 @@ def reference_diverse(scores, n, X, X_labeled, power=1.0, tol=1e-6):
     both = np.vstack([X, X_labeled])
     scale = both.std(axis=0)
     scale[scale == 0] = 1.0
-    F, centres = X / scale, [row / scale for row in X_labeled]
     s = np.where(np.isfinite(scores), scores, np.nan)
     s = np.nan_to_num(s - min(0.0, np.nanmin(s)))
     weight = (s / s.mean()) ** power
-    picked = []
-    for _ in range(n):
-        owner, dist = [], []
-        for f in F:
-            d = [np.sum((f - c) ** 2) for c in centres]
-            owner.append(int(np.argmin(d)))
-            dist.append(min(d))
-        mass = [
-            0.0 if i in picked or dist[i] <= tol**2 else weight[i] * dist[i]
-            for i in range(len(F))
-        ]
-        totals = np.zeros(len(centres))
-        for i, m in enumerate(mass):
-            totals[owner[i]] += m
-        if totals.max() > 0:
-            cluster = int(np.argmax(totals))
-            pick = max(
-                (i for i in range(len(F)) if owner[i] == cluster),
-                key=lambda i: (mass[i], -i),
-            )
-        else:
-            batch = [
-                min((np.sum((F[i] - F[j]) ** 2) for j in picked), default=np.inf)
-                for i in range(len(F))
-            ]
-            pick = max(
-                (i for i in range(len(F)) if i not in picked),
-                key=lambda i: (batch[i], -i),
-            )
-        picked.append(pick)
-        centres.append(F[pick])
-    return picked
+    return reference_lcmd(X / scale, X_labeled / scale, n, weight, tol)
 
 
 @pytest.mark.parametrize("power", [0.0, 1.0, 2.0])
