@@ -1,7 +1,7 @@
 """The strategy registry: which strategies exist, which choose their own batch."""
 
 from skactive.strategies import registered_strategies
-from skactive.strategies._registry import BATCH_SELECTIONS, strategy_kinds
+from skactive.strategies._registry import BATCH_SELECTIONS, STRATEGIES, strategy_kinds
 
 
 def test_registered_strategies_cover_every_strategy_and_batch_rule():
@@ -18,3 +18,16 @@ def test_registered_strategies_cover_every_strategy_and_batch_rule():
         else:
             for rule in rules:
                 assert (name, rule) in pairs
+
+
+def test_registry_answers_from_the_declaration():
+    kinds = strategy_kinds()
+    assert set(kinds) == set(STRATEGIES)
+    for name, kind in kinds.items():
+        assert STRATEGIES[name]().selects_batch == (kind == "batch")
+    assert {"lcmd", "gsx", "gsy", "igs"} <= {
+        n for n, k in kinds.items() if k == "batch"
+    }
+    assert {"random", "uncertainty", "qbc", "emcm"} <= {
+        n for n, k in kinds.items() if k == "score"
+    }
