@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import _num_samples
 
-from .._members import chunk_slices, n_members
+from .._members import chunk_slices, is_averaging_ensemble, n_members
 from .._rows import take_rows
 
 
@@ -181,6 +181,21 @@ class BaseStrategy(BaseEstimator):
             The learner's ``committee`` parameter.
         """
         return 0
+
+
+class MemberStrategy(BaseStrategy):
+    """A strategy that reads the predictions of the learner's members.
+
+    Its members are the learner's ``committee`` if one was given, else the
+    members of an averaging ensemble (the trees of a forest); failing both,
+    ``fit`` builds ``n_members`` bootstrap clones (the subclass's parameter).
+    """
+
+    def bootstrap_members_needed(self, estimator, committee):
+        self._validate_params()
+        if committee is not None or is_averaging_ensemble(estimator):
+            return 0
+        return self.n_members
 
 
 def _row_block(X, rows, n_rows):

@@ -8,11 +8,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._members import (
     final_step,
-    is_averaging_ensemble,
     member_predictions,
     transform_for_final,
 )
-from ._base import BaseStrategy
+from ._base import MemberStrategy
 
 
 def is_linear_model(estimator):
@@ -30,7 +29,7 @@ def row_norms_sq(X):
     return np.einsum("ij,ij->i", X, X)
 
 
-class ExpectedModelChange(BaseStrategy):
+class ExpectedModelChange(MemberStrategy):
     """Expected size of the gradient that labeling each pool row would cause.
 
     Under squared loss, one gradient step on a new labeled row ``(x, y)``
@@ -130,9 +129,3 @@ class ExpectedModelChange(BaseStrategy):
         if getattr(final_step(reference), "fit_intercept", True):
             squared = squared + 1.0
         return change * np.sqrt(squared)
-
-    def bootstrap_members_needed(self, estimator, committee):
-        self._validate_params()
-        if committee is not None or is_averaging_ensemble(estimator):
-            return 0
-        return self.n_members

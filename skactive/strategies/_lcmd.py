@@ -12,19 +12,18 @@ from .._geometry import lcmd, nearest_centres
 from .._members import (
     chunk_slices,
     final_step,
-    is_averaging_ensemble,
     member_predictions,
     n_members,
 )
 from .._rows import take_rows
-from ._base import BaseStrategy
+from ._base import MemberStrategy
 
 # Model-agnostic importances: pool rows used, and the widest input they serve.
 _SENSITIVITY_ROWS = 512
 _SENSITIVITY_MAX_FEATURES = 256
 
 
-class LCMDSampling(BaseStrategy):
+class LCMDSampling(MemberStrategy):
     r"""Largest-cluster maximum-distance batches in a committee-and-input space.
 
     Every row gets a feature vector :math:`\phi(x)` made of two blocks, each
@@ -142,12 +141,6 @@ class LCMDSampling(BaseStrategy):
         self.n_members = n_members
 
     # ------------------------------------------------------------ interface
-
-    def bootstrap_members_needed(self, estimator, committee):
-        self._validate_params()
-        if committee is not None or is_averaging_ensemble(estimator):
-            return 0
-        return self.n_members
 
     def score(self, learner, X_pool, random_state=None):
         """Squared distance of each pool row to its nearest labeled row.

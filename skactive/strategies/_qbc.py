@@ -4,11 +4,11 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import Interval
 
-from .._members import is_averaging_ensemble, member_predictions
-from ._base import BaseStrategy
+from .._members import member_predictions
+from ._base import MemberStrategy
 
 
-class QueryByCommittee(BaseStrategy):
+class QueryByCommittee(MemberStrategy):
     """Variance of the committee members' predictions for each pool row.
 
     The committee is the learner's ``committee`` (bootstrap clones of the
@@ -63,9 +63,3 @@ class QueryByCommittee(BaseStrategy):
 
     def _score_chunk(self, learner, X_chunk):
         return member_predictions(learner, X_chunk).var(axis=1)
-
-    def bootstrap_members_needed(self, estimator, committee):
-        self._validate_params()
-        if committee is not None or is_averaging_ensemble(estimator):
-            return 0
-        return self.n_members

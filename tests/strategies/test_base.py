@@ -49,3 +49,15 @@ def test_a_batch_strategy_refuses_a_batch_rule():
     alr, X_pool = fitted("gsx")
     with pytest.raises(ValueError, match="chooses its batch jointly"):
         alr.strategy_.query(alr, X_pool, 3, batch_selection=TopSelection())
+
+
+@pytest.mark.parametrize("strategy", ["qbc", "emcm", "lcmd"])
+def test_member_strategies_bootstrap_only_without_members(strategy):
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skactive.strategies._registry import STRATEGIES
+
+    rule = STRATEGIES[strategy]().set_params(n_members=6)
+    assert rule.bootstrap_members_needed(Ridge(), None) == 6
+    assert rule.bootstrap_members_needed(Ridge(), 3) == 0
+    assert rule.bootstrap_members_needed(RandomForestRegressor(), None) == 0
