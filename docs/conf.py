@@ -72,7 +72,7 @@ numpydoc_validation_checks = {
 # overrides that inherit their base class's docstring (GL08) and
 # BaseStrategy.bootstrap_members_needed (RT01), in skactive/strategies/ and
 # skactive/stopping.py; SimulationResult's parameters, summary and verdict
-# (PR01, RT01, SS03) in skactive/simulation.py. The last three come with
+# (PR01, RT01, SS03) in skactive/_simulation_result.py. The last three come with
 # branches not merged yet when validation was switched on: the stopping
 # criteria's labels_left and StreamSelector.flush (SS06, PR01, GL08) and
 # skactive.serve (RT01). Remove an entry once its docstrings are fixed.
