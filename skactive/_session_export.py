@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._store import write_new_file
+from ._files import write_new_file
 
 
 class _Exporting:

@@ -8,10 +8,11 @@ import sys
 import numpy as np
 import pandas as pd
 
+from .._files import write_new_file
 from .._metrics import estimate_error
 from .._regressor import ActiveLearningRegressor
 from .._row_identity import key_token, normalize_column, row_identities, same_cell
-from .._store import is_teachable_value, write_new_file
+from .._store import is_teachable_value
 from ..session import ImplausibleAnswerError, LabelingSession
 from ..stopping import LabelBudget, StabilizingPredictions
 from ._common import default_pipeline
