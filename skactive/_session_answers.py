@@ -83,14 +83,18 @@ class _Answering:
         Parameters
         ----------
         positions : sequence of int
+            Positions into ``X_pool``, each at most once.
         values : sequence of float
+            One answer per position, checked as in :meth:`answer`.
         annotator : str, default=None
+            Who answered; stored with each answer.
         confirm : bool, default=False
             See :meth:`answer`.
 
         Returns
         -------
         self : LabelingSession
+            The session, with every answer stored or, on an error, none.
         """
         return self.import_answers(
             positions, values, annotator=annotator, confirm=confirm

@@ -1,6 +1,7 @@
 """LabelingSession: answers stored at once, resumable, refusing wrong files."""
 
 import hashlib
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -596,6 +597,33 @@ def test_failed_commit_after_refit_puts_the_learner_back(data, tmp_path):
     session._connection = real
     assert session.learner.estimator_ is model and session.learner.n_labeled_ == 41
     assert session.answers_.to_dict() == {1: 1.0}
+
+
+def test_forgetting_every_answer_leaves_no_label_in_the_learner(data, tmp_path):
+    # Found by the sequence fuzzer: with no labels of its own, the learner
+    # kept its fit on the last answer after that answer was withdrawn.
+    X0, y0, Xp, yp = data
+    session = LabelingSession(learner(), Xp, tmp_path / "s.db")
+    session.answer(0, 1.0).answer(1, 2.0)
+    session.forget(0)
+    assert session.learner.n_labeled_ == 1
+    session.skip(1)
+    assert session.answers_.empty
+    assert not hasattr(session.learner, "n_labeled_")
+    assert session.propose(2).size == 2  # drawn at random again
+
+
+def test_the_learner_passed_in_is_never_changed(data, tmp_path):
+    X0, y0, Xp, yp = data
+    alr = learner(X0, y0)
+    before = pickle.dumps(alr)
+    session = LabelingSession(alr, Xp, tmp_path / "s.db")
+    session.answer(1, 1.0).answer(2, 2.0).forget(1)
+    assert session.learner is not alr and session.learner.n_labeled_ == 41
+    session.close()
+    with LabelingSession(alr, Xp, tmp_path / "s.db") as again:
+        assert again.learner.n_labeled_ == 41
+    assert pickle.dumps(alr) == before
 
 
 def test_forget_and_annotator(data, tmp_path):
