@@ -35,14 +35,8 @@ import sqlite3
 
 import numpy as np
 
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
-    try:
-        import msvcrt
-    except ImportError:
-        msvcrt = None
+from ._files import fsync_path, os_message
+from ._lock import acquire_lock, release_lock
 
 __all__ = ["APPLICATION_ID", "FORMAT_VERSION", "SessionStore", "Transaction"]
 
@@ -67,10 +61,6 @@ CREATE TABLE events (
     row_id TEXT, annotator TEXT);
 """
 _SCHEMA = _SCHEMA_META + _SCHEMA_ROWS + _SCHEMA_EVENTS
-
-
-def _os_message(exc):
-    return exc.strerror or str(exc)
 
 
 class SessionStore:
@@ -104,7 +94,7 @@ class SessionStore:
                 "exist (or is not a folder). Create it, or pass a path in an "
                 "existing folder."
             )
-        self._lock = _acquire_lock(path, self.lock_path)
+        self._lock = acquire_lock(path, self.lock_path)
         try:
             if os.path.exists(path):
                 self.version = _check_header(path)
@@ -183,7 +173,7 @@ class SessionStore:
                     )
             finally:
                 connection.close()
-            _fsync(temporary)
+            fsync_path(temporary)
             try:
                 os.link(temporary, self.path)  # fails if the path appeared
             except FileExistsError:
@@ -198,14 +188,14 @@ class SessionStore:
                 raise
             raise OSError(
                 f"Cannot create the session file {self.path!r}: "
-                f"{_os_message(exc)}. Free disk space or make the folder "
+                f"{os_message(exc)}. Free disk space or make the folder "
                 "writable, or pass another path."
             ) from exc
         finally:
             for leftover in (temporary, temporary + "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(leftover)
-        _fsync(os.path.dirname(os.path.abspath(self.path)))
+        fsync_path(os.path.dirname(os.path.abspath(self.path)))
         self.version = FORMAT_VERSION
         self.connection = self._connect()
         self._pragmas()
@@ -215,7 +205,7 @@ class SessionStore:
             self.connection.close()
             self.connection = None
         if self._lock is not None:
-            _release_lock(self._lock)
+            release_lock(self._lock)
             self._lock = None
 
     # ------------------------------------------------------------ upgrading
@@ -358,7 +348,7 @@ def _check_header(path):
             header = handle.read(100)
     except OSError as exc:
         raise OSError(
-            f"Cannot read the session file {path!r}: {_os_message(exc)}."
+            f"Cannot read the session file {path!r}: {os_message(exc)}."
         ) from exc
     if not header:
         raise ValueError(
@@ -399,63 +389,6 @@ def _check_header(path):
     return version
 
 
-def _fsync(path):
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # directories cannot be fsynced everywhere
-        pass
-    finally:
-        os.close(fd)
-
-
-def _acquire_lock(path, lock_path):
-    try:
-        # Kept open while the session is: closing it releases the lock.
-        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        raise OSError(
-            f"Cannot open the session {path!r}: its lock file {lock_path!r} "
-            f"cannot be created ({_os_message(exc)}). Make the folder writable, "
-            "or pass a path in a folder you can write to."
-        ) from exc
-    try:
-        if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        elif msvcrt is not None:  # pragma: no cover - Windows
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-    except OSError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise OSError(
-            f"The session {path!r} is in use by another process ({holder}): only "
-            "one process at a time may label a session. Close the other "
-            "skactive label (or LabelingSession) first, or pass another "
-            "--session path."
-        ) from None
-    try:
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
-    except OSError:  # the lock holds even if the note cannot be written
-        pass
-    return handle
-
-
-def _release_lock(handle):
-    try:
-        if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    finally:
-        handle.close()
-
-
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -474,74 +407,3 @@ def encode_columns(columns):
 
 def decode_columns(text):
     return json.loads(text) if text else None
-
-
-def write_new_file(path, text, *, overwrite=False, protected=()):
-    """Write ``text`` to a file the user named, never over what they did not.
-
-    Parameters
-    ----------
-    path : str or path-like
-    text : str
-    overwrite : bool, default=False
-        Replace an existing file (never one of ``protected``).
-    protected : sequence of (str, str)
-        ``(path, what)`` pairs never written to, such as the pool and the
-        session file, compared after resolving links.
-
-    Raises
-    ------
-    FileExistsError
-        If ``path`` exists and ``overwrite`` is False; it is left untouched.
-    ValueError
-        If ``path`` is a protected file.
-    OSError
-        If the file cannot be written (missing folder, no permission, full
-        disk); an existing file is left as it was.
-    """
-    path = os.fspath(path)
-    for other, what in protected:
-        if other is not None and _same_file(path, os.fspath(other)):
-            raise ValueError(
-                f"{path!r} is {what}; it is never overwritten. Pass another "
-                "output file name."
-            )
-    if os.path.isdir(path):
-        raise ValueError(f"{path!r} is a directory; pass a file name.")
-    if os.path.exists(path) and not overwrite:
-        raise FileExistsError(
-            f"{path!r} already exists and was left untouched; pass a new file "
-            "name (or --overwrite to replace it)."
-        )
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)  # refuses a file created meanwhile
-    except FileExistsError:
-        raise FileExistsError(
-            f"{path!r} already exists and was left untouched; pass a new file "
-            "name (or --overwrite to replace it)."
-        ) from None
-    except OSError as exc:
-        raise OSError(
-            f"Cannot write {path!r}: {_os_message(exc)}. Nothing was written; "
-            "check that the folder exists and is writable, and that the disk "
-            "has room."
-        ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-
-
-def _same_file(a, b):
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)

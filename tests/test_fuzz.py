@@ -5,8 +5,10 @@ message that says something, and a call that raises leaves the learner (or
 selector) exactly as it was -- compared as pickled bytes, so no fitted
 attribute, model or random state may have moved.
 
-LabelingSession operation sequences are not covered here: the session is
-being reworked under issue 13, whose own tests cover its sequences.
+LabelingSession operation sequences (answer, skip, forget, import, export,
+write, close and reopen, with invalid values mixed in) are checked against
+a model of what the file must hold; a failed call must leave the session,
+its file and its learner as they were.
 
 Bounded for CI by the "skactive" profile (about a minute on two cores); set
 HYPOTHESIS_PROFILE=long for a deeper run.
@@ -21,7 +23,7 @@ import pytest
 import scipy.sparse as sp
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from sklearn.dummy import DummyRegressor  # noqa: E402
 from sklearn.ensemble import RandomForestRegressor  # noqa: E402
@@ -400,3 +402,290 @@ def test_synthesize_on_extreme_and_mixed_frames(frame, n, strategy):
         ):
             low, high = column.min(), column.max()
             assert ((new[name] >= low) & (new[name] <= high)).all(), name
+
+
+# ---------------------------------------------------------------- session
+
+SESSION_EXAMPLES = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 150
+N_POOL, N_OWN = 10, 5
+good_values = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
+# Values a person could type: good (most of them), awkward, and plainly wrong.
+session_values = st.one_of(
+    good_values,
+    good_values,
+    good_values,
+    st.sampled_from(
+        [np.nan, np.inf, -np.inf, 1e308, -1e39, 1e37, 2.5e6, "2.5", "abc", None]
+    ),
+    st.sampled_from([True, [1.0], np.float32(3.5), np.int64(7)]),
+)
+good_positions = st.integers(0, 3)  # few rows: sequences come back to a row
+session_positions = st.one_of(
+    good_positions,
+    good_positions,
+    good_positions,
+    st.integers(-2, N_POOL + 1),
+    st.sampled_from([1.0, "3", None, True, np.int64(2)]),
+)
+session_annotators = st.sampled_from([None, "ana", None, 5])
+
+
+def _valid_position(position):
+    return (
+        isinstance(position, (int, np.integer))
+        and not isinstance(position, bool)
+        and 0 <= position < N_POOL
+    )
+
+
+def _plain_value(value):
+    """A value every session must accept (with ``confirm=True``)."""
+    return (
+        isinstance(value, (float, int))
+        and not isinstance(value, bool)
+        and np.isfinite(value)
+        and abs(value) <= 1e6
+    )
+
+
+def _unteachable(value):
+    """A value every session must refuse."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return True
+    return isinstance(value, bool) or not abs(number) <= 3.4e38
+
+
+class _SessionModel:
+    """What the session file should hold, keyed by row (not position)."""
+
+    def __init__(self, order):
+        self.order = order  # position -> row of the base pool
+        self.answers, self.skipped = {}, set()
+
+    def row(self, position):
+        return int(self.order[int(position)])
+
+    def answer(self, position, value):
+        self.answers[self.row(position)] = float(value)
+        self.skipped.discard(self.row(position))
+
+    def skip(self, position):
+        self.answers.pop(self.row(position), None)
+        self.skipped.add(self.row(position))
+
+    def forget(self, position):
+        self.answers.pop(self.row(position), None)
+        self.skipped.discard(self.row(position))
+
+    def check(self, session, n_own):
+        position_of = {int(r): p for p, r in enumerate(self.order)}
+        expected = {position_of[r]: v for r, v in self.answers.items()}
+        assert session.answers_.to_dict() == expected
+        assert set(session.skipped_.tolist()) == {position_of[r] for r in self.skipped}
+        n_labels = n_own + len(self.answers)
+        learner = session.learner
+        assert getattr(learner, "n_labeled_", 0) == n_labels
+
+
+def _session_state(session):
+    """The session, its file (read apart) and its learner, for comparing."""
+    import sqlite3
+
+    learner = session.learner
+    with sqlite3.connect(session.path) as db:
+        stored = [
+            db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("answers", "skips", "events")
+        ]
+    db.close()
+    predictions = None
+    if hasattr(learner, "n_labeled_"):
+        predictions = learner.predict(session.X_pool[:3]).tobytes()
+    return (
+        session.answers_.to_dict(),
+        session.annotators_.to_dict(),
+        session.skipped_.tolist(),
+        stored,
+        id(learner),
+        getattr(learner, "n_labeled_", None),
+        predictions,
+    )
+
+
+def _session_call(session, method, *args, **kwargs):
+    """Call a session method; a failure must be allowed and change nothing."""
+    from skactive.session import ImplausibleAnswerError
+
+    before = _session_state(session)
+    try:
+        getattr(session, method)(*args, **kwargs)
+    except Exception as exc:  # the property under test
+        allowed = (*ALLOWED, ImplausibleAnswerError, OSError)
+        assert isinstance(exc, allowed), f"{method}: {type(exc).__name__}: {exc}"
+        assert len(str(exc)) > 15, f"unclear message: {exc!r}"
+        assert _session_state(session) == before, f"{method} raised {exc!r}"
+        return False
+    return True
+
+
+@settings(
+    max_examples=SESSION_EXAMPLES,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
+@given(data=st.data())
+def test_labeling_session_sequences_keep_the_file_and_learner_consistent(data):
+    import tempfile
+
+    from skactive import LabelingSession
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(N_OWN + N_POOL, N_FEATURES))
+    y = X @ np.array([3.0, -2.0, 1.0])
+    own = data.draw(st.booleans(), label="own labels")
+    n_own = N_OWN if own else 0
+    keyed = data.draw(st.booleans(), label="keys")
+
+    def learner():
+        alr = ActiveLearningRegressor(
+            RandomForestRegressor(n_estimators=3, random_state=0), random_state=0
+        )
+        return alr.fit(X[:N_OWN], y[:N_OWN]) if own else alr
+
+    def open_session(order, given=None):
+        keys = [f"k{row}" for row in order] if keyed else None
+        pool = X[N_OWN:][order]
+        return LabelingSession(given or learner(), pool, path, id=keys)
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "session.db")
+        order = np.arange(N_POOL)
+        model = _SessionModel(order)
+        session = open_session(order)
+        for _ in range(data.draw(st.integers(3, 15), label="steps")):
+            op = data.draw(
+                st.sampled_from(
+                    [
+                        "answer",
+                        "answer",
+                        "answer_many",
+                        "skip",
+                        "forget",
+                        "import",
+                        "export",
+                        "write",
+                        "propose",
+                        "reopen",
+                        "second",
+                    ]
+                )
+            )
+            if op in ("answer", "skip", "forget"):
+                position = data.draw(session_positions)
+                value = data.draw(session_values)
+                confirm = data.draw(st.booleans())
+                annotator = data.draw(session_annotators)
+                if op == "answer":
+                    args = (position, value)
+                    kwargs = {"annotator": annotator, "confirm": confirm}
+                elif op == "skip":
+                    args, kwargs = (position,), {"annotator": annotator}
+                else:
+                    args, kwargs = (position,), {}
+                worked = _session_call(session, op, *args, **kwargs)
+                if not _valid_position(position) or annotator == 5 and op != "forget":
+                    assert not worked, (op, position, annotator)
+                elif op == "answer" and _unteachable(value):
+                    assert not worked, (op, value)
+                elif op == "answer" and confirm and _plain_value(value):
+                    assert worked, (op, value)
+                elif op == "forget":
+                    stored = model.row(position) in set(model.answers) | model.skipped
+                    assert worked == stored
+                elif op == "skip":
+                    assert worked
+                if worked:
+                    getattr(model, op)(position, *args[1:])
+            elif op in ("answer_many", "import"):
+                positions = data.draw(st.lists(session_positions, max_size=3))
+                values = data.draw(
+                    st.lists(
+                        session_values, min_size=max(len(positions) - 1, 0), max_size=4
+                    )
+                )
+                skipped = data.draw(st.lists(session_positions, max_size=2))
+                confirm = data.draw(st.booleans())
+                if op == "answer_many":
+                    worked = _session_call(
+                        session, "answer_many", positions, values, confirm=confirm
+                    )
+                    skipped = []
+                else:
+                    worked = _session_call(
+                        session,
+                        "import_answers",
+                        positions,
+                        values,
+                        skipped,
+                        confirm=confirm,
+                    )
+                everything = positions + skipped
+                valid = all(map(_valid_position, everything)) and len(values) == len(
+                    positions
+                )
+                if not valid or len({int(p) for p in everything}) != len(everything):
+                    assert not worked
+                if worked:
+                    for position, value in zip(positions, values):
+                        model.answer(position, value)
+                    for position in skipped:
+                        model.skip(position)
+            elif op == "export":
+                target = data.draw(st.sampled_from(["answer", "x0", "y"]))
+                if _session_call(session, "labeled_frame", target):
+                    frame = session.labeled_frame(target)
+                    assert target != "x0"
+                    filled = frame[target].dropna()
+                    assert filled.to_dict() == session.answers_.to_dict()
+            elif op == "write":
+                out = data.draw(
+                    st.sampled_from(["labeled.csv", "session.db", "session.db.lock"])
+                )
+                overwrite = data.draw(st.booleans())
+                target = os.path.join(folder, out)
+                existed = os.path.exists(target)
+                worked = _session_call(
+                    session, "write_labeled", target, overwrite=overwrite
+                )
+                assert worked == (out == "labeled.csv" and (overwrite or not existed))
+                if worked:
+                    written = pd.read_csv(target)
+                    written = written["answer"].dropna()
+                    assert written.to_dict() == session.answers_.to_dict()
+            elif op == "propose":
+                n = data.draw(st.sampled_from([1, 3, 0, -1, 2.0, True]))
+                _session_call(session, "propose", n)
+            elif op == "second":
+                # a second writer is refused, and the first one goes on
+                with pytest.raises(OSError, match="in use by another process"):
+                    open_session(order)
+            else:  # reopen, the pool maybe reordered, maybe with session.learner
+                same = data.draw(st.booleans(), label="same learner")
+                given = session.learner if same and own else None
+                session.close()
+                with pytest.raises(ValueError, match="closed"):
+                    session.answer(0, 1.0)
+                if data.draw(st.booleans(), label="reorder"):
+                    order = order[::-1].copy()
+                    model.order = order
+                session = open_session(order, given)
+            model.check(session, n_own)
+        session.close()
+        with LabelingSession(
+            learner(),
+            X[N_OWN:][order],
+            path,
+            id=([f"k{row}" for row in order] if keyed else None),
+        ) as last:
+            model.check(last, n_own)

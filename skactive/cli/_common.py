@@ -2,8 +2,10 @@
 output folder, and the report of a simulation."""
 
 import argparse
+import dataclasses
 import importlib.util
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -18,28 +20,61 @@ from ..simulation import simulate
 from . import CommandError
 
 
-def positive_int(text):
+def _number(text, convert, fits, expected):
+    """``convert(text)`` if it ``fits``, else an argparse error naming ``expected``."""
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive integer, got {text!r}"
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+        value = None
+    if value is None or not fits(value):
+        shown = repr(text) if value is None else value
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {shown}")
     return value
+
+
+def positive_int(text):
+    return _number(text, int, lambda value: value >= 1, "a positive integer")
 
 
 def share(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a number in (0, 1), got {text!r}"
-        ) from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {value}")
-    return value
+    return _number(text, float, lambda value: 0 < value < 1, "a number in (0, 1)")
+
+
+@dataclasses.dataclass
+class Plan:
+    """How a simulation of the command line runs (see :func:`simulate`)."""
+
+    budget: int = None
+    initial_size: int = 20
+    batch_size: int = 20
+    n_repeats: int = 3
+    test_size: float = 0.25
+    n_jobs: int = None
+    random_state: int = 0
+
+    @classmethod
+    def options(cls, args):
+        """The plan's settings among parsed arguments (by ``dest``)."""
+        names = [field.name for field in dataclasses.fields(cls)]
+        return {name: getattr(args, name) for name in names if hasattr(args, name)}
+
+
+def simulate_and_report(X, y, learner, strategies, plan, *, out, header, title):
+    """Run :func:`run_simulation` as ``plan`` says, write and print its results.
+
+    ``out`` is the folder (from :func:`output_folder`), ``header`` the line
+    printed before the run and ``title`` the plot's. Returns the result.
+    """
+    if not has_matplotlib():
+        print(NO_PNG + " The tables are still written.\n")
+    print(header, flush=True)
+    started = time.perf_counter()
+    result, notes = run_simulation(
+        X, y, learner=learner, strategies=strategies, **dataclasses.asdict(plan)
+    )
+    written = write_outputs(result, out, title)
+    report(result, time.perf_counter() - started, written, notes)
+    return result
 
 
 def default_pipeline(n_estimators=100, *, oob_score=False, random_state=None):

@@ -1,21 +1,11 @@
 """``skactive demo``: the default strategy against random on built-in data."""
 
-import time
-
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import RandomForestRegressor
 
 from .._regressor import ActiveLearningRegressor
 from ..strategies import registered_strategies
-from . import _common
-from ._common import (
-    NO_PNG,
-    output_folder,
-    positive_int,
-    report,
-    run_simulation,
-    write_outputs,
-)
+from ._common import Plan, output_folder, positive_int, simulate_and_report
 
 
 def add_parser(commands):
@@ -30,6 +20,7 @@ def add_parser(commands):
     )
     demo.add_argument(
         "--repeats",
+        dest="n_repeats",
         type=positive_int,
         default=5,
         help="repeats (default 5; fewer than 3 cannot tell)",
@@ -60,11 +51,7 @@ def add_parser(commands):
 def run(args):
     """Entry point of ``skactive demo``; returns the exit status."""
     result = run_demo(
-        n_repeats=args.repeats,
-        random_state=args.random_state,
-        out=args.out,
-        n_jobs=args.n_jobs,
-        all_strategies=args.all_strategies,
+        out=args.out, all_strategies=args.all_strategies, **Plan.options(args)
     )
     return 1 if result.failures else 0
 
@@ -92,34 +79,25 @@ def run_demo(n_repeats=5, random_state=0, out=None, n_jobs=1, all_strategies=Fal
     result : SimulationResult
     """
     out = output_folder(out, "skactive-demo")
-    if not _common.has_matplotlib():
-        print(NO_PNG + " The tables are still written.\n")
     X, y = make_friedman1(n_samples=2000, noise=1.0, random_state=random_state)
     # 30 trees: fitting trees is most of the demo's time, and 30 give the
     # spread the strategies need on 220 labels.
     learner = ActiveLearningRegressor(RandomForestRegressor(n_estimators=30))
     settings = registered_strategies() if all_strategies else DEMO_STRATEGIES
-    print(
-        f"Friedman #1 (2,000 rows), random forest; {len(settings)} strategies "
-        f"({', '.join(settings)}) x {n_repeats} repeats, 20 initial labels + 8 "
-        "rounds of 25; the test set is never in the pool.\n",
-        flush=True,
-    )
-    started = time.perf_counter()
-    result, notes = run_simulation(
+    # 8 rounds of 25 rather than 10 of 20: the same budget, two fewer
+    # refits per run, and the demo stays under 45 s on two busy cores.
+    plan = Plan(220, 20, 25, n_repeats, n_jobs=n_jobs, random_state=random_state)
+    return simulate_and_report(
         X,
         y,
-        learner=learner,
-        strategies=settings,
-        budget=220,
-        initial_size=20,
-        # 8 rounds of 25 rather than 10 of 20: the same budget, two fewer
-        # refits per run, and the demo stays under 45 s on two busy cores.
-        batch_size=25,
-        n_repeats=n_repeats,
-        n_jobs=n_jobs,
-        random_state=random_state,
+        learner,
+        settings,
+        plan,
+        out=out,
+        header=(
+            f"Friedman #1 (2,000 rows), random forest; {len(settings)} strategies "
+            f"({', '.join(settings)}) x {n_repeats} repeats, 20 initial labels + 8 "
+            "rounds of 25; the test set is never in the pool.\n"
+        ),
+        title="skactive demo: Friedman #1, random forest",
     )
-    written = write_outputs(result, out, "skactive demo: Friedman #1, random forest")
-    report(result, time.perf_counter() - started, written, notes)
-    return result

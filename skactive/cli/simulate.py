@@ -1,6 +1,5 @@
 """``skactive simulate``: strategies against random on the user's CSV, honestly."""
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -9,16 +8,14 @@ import pandas as pd
 from .._regressor import ActiveLearningRegressor
 from ..strategies import registered_strategies
 from ..strategies._registry import BATCH_SELECTIONS, STRATEGIES, strategy_kinds
-from . import CommandError, _common
+from . import CommandError
 from ._common import (
-    NO_PNG,
+    Plan,
     default_pipeline,
     output_folder,
     positive_int,
-    report,
-    run_simulation,
     share,
-    write_outputs,
+    simulate_and_report,
 )
 
 
@@ -59,7 +56,11 @@ def add_parser(commands):
         help="labels per round (default 20)",
     )
     sim.add_argument(
-        "--repeats", type=positive_int, default=3, help="independent splits (default 3)"
+        "--repeats",
+        dest="n_repeats",
+        type=positive_int,
+        default=3,
+        help="independent splits (default 3)",
     )
     sim.add_argument(
         "--test-size",
@@ -84,14 +85,8 @@ def run(args):
         args.data,
         args.target,
         strategies=args.strategies,
-        budget=args.budget,
-        initial_size=args.initial_size,
-        batch_size=args.batch_size,
-        n_repeats=args.repeats,
-        test_size=args.test_size,
         out=args.out,
-        n_jobs=args.n_jobs,
-        random_state=args.random_state,
+        **Plan.options(args),
     )
     return 1 if result.failures else 0
 
@@ -175,26 +170,19 @@ def read_table(path, target):
     return X[keep].reset_index(drop=True), y[keep].to_numpy(dtype=float)
 
 
-def run_csv(
-    path,
-    target,
-    *,
-    strategies=None,
-    budget=None,
-    initial_size=20,
-    batch_size=20,
-    n_repeats=3,
-    test_size=0.25,
-    out=None,
-    n_jobs=None,
-    random_state=0,
-):
+def run_csv(path, target, *, strategies=None, out=None, **plan):
     """Strategies against random on a CSV file, with the default pipeline.
+
+    ``plan`` holds the settings of :class:`~skactive.cli._common.Plan`
+    (``budget``, ``initial_size``, ``batch_size``, ``n_repeats``,
+    ``test_size``, ``n_jobs``, ``random_state``).
 
     Returns
     -------
     result : SimulationResult
     """
+    plan = Plan(**plan)
+    initial_size, test_size = plan.initial_size, plan.test_size
     X, y = read_table(path, target)
     settings = (
         registered_strategies() if not strategies else parse_strategies(strategies)
@@ -209,8 +197,9 @@ def run_csv(
             f"holding out {n_rows - n_pool} for testing. Pass more rows"
             + (" or a smaller --initial-size" if initial_size > 1 else "")
         )
-    if budget is None:
-        budget = min(initial_size + 10 * batch_size, n_pool)
+    if plan.budget is None:
+        plan.budget = min(initial_size + 10 * plan.batch_size, n_pool)
+    budget = plan.budget
     if budget < initial_size:
         raise CommandError(
             f"--budget {budget} is smaller than the initial set of {initial_size} "
@@ -221,30 +210,18 @@ def run_csv(
             f"--budget {budget} exceeds the pool: {rows}, {n_pool} after "
             "holding out the test set; lower --budget"
         )
-    out = output_folder(out, "skactive-simulation")
-    if not _common.has_matplotlib():
-        print(NO_PNG + " The tables are still written.\n")
-    learner = ActiveLearningRegressor(default_pipeline())
-    print(
-        f"{path}: {len(y)} rows, {X.shape[1]} input columns, target {target!r}; "
-        f"{len(settings)} strategies x {n_repeats} repeats, {initial_size} initial "
-        f"labels + rounds of {batch_size} up to {budget}; a test set of "
-        f"{len(y) - n_pool} rows is never in the pool.\n"
-    )
-    started = time.perf_counter()
-    result, notes = run_simulation(
+    return simulate_and_report(
         X,
         y,
-        learner=learner,
-        strategies=settings,
-        budget=budget,
-        initial_size=initial_size,
-        batch_size=batch_size,
-        test_size=test_size,
-        n_repeats=n_repeats,
-        n_jobs=n_jobs,
-        random_state=random_state,
+        ActiveLearningRegressor(default_pipeline()),
+        settings,
+        plan,
+        out=output_folder(out, "skactive-simulation"),
+        header=(
+            f"{path}: {len(y)} rows, {X.shape[1]} input columns, target "
+            f"{target!r}; {len(settings)} strategies x {plan.n_repeats} repeats, "
+            f"{initial_size} initial labels + rounds of {plan.batch_size} up to "
+            f"{budget}; a test set of {len(y) - n_pool} rows is never in the pool.\n"
+        ),
+        title=f"{Path(path).name}: {target}",
     )
-    written = write_outputs(result, out, f"{Path(path).name}: {target}")
-    report(result, time.perf_counter() - started, written, notes)
-    return result

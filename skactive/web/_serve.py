@@ -6,7 +6,7 @@ import secrets
 import socket
 import sys
 
-from ._labeler import Labeler
+from ._labeler import SETTINGS, Labeler
 
 __all__ = ["serve"]
 
@@ -88,6 +88,7 @@ def serve(
     >>> serve(session)                                        # doctest: +SKIP
     Labeling server: open http://127.0.0.1:8731/?token=3kF... in a browser.
     """
+    given = locals()  # the labeler's settings among them
     try:
         import uvicorn
 
@@ -99,15 +100,7 @@ def serve(
         ) from exc
     out = sys.stdout if out is None else out
     loopback = _is_loopback(host)
-    labeler = Labeler(
-        session,
-        target=target,
-        X_display=X_display,
-        describe_row=describe_row,
-        y_own=y_own,
-        batch=batch,
-        lease_timeout=lease_timeout,
-    )
+    labeler = Labeler(session, **{name: given[name] for name in SETTINGS})
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     token = secrets.token_urlsafe(32)

@@ -39,6 +39,6 @@ def test_demo_defaults_are_the_default_strategy_and_enough_repeats():
     import skactive.cli.demo as demo
 
     args = build_parser().parse_args(["demo"])
-    assert args.repeats >= 3
+    assert args.n_repeats >= 3
     assert demo.DEMO_STRATEGIES["lcmd"] == {"strategy": "lcmd"}
     assert "random" in demo.DEMO_STRATEGIES

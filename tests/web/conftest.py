@@ -5,7 +5,12 @@ import shutil
 import tempfile
 
 import pytest
+from sklearn.datasets import make_friedman1
+from sklearn.ensemble import RandomForestRegressor
 from web_helpers import CHROMEDRIVER, CHROMIUM, Server, write_pool
+
+from skactive import ActiveLearningRegressor, LabelingSession
+from skactive.web._labeler import Labeler
 
 
 @pytest.fixture
@@ -78,3 +83,25 @@ def browser():
         driver.quit()
     for profile in profiles:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def make_labeler(tmp_path):
+    X, y = make_friedman1(n_samples=80, random_state=0)
+    y = y * 1000
+    sessions = []
+
+    def make(stopping=None, batch=5, **kwargs):
+        learner = ActiveLearningRegressor(
+            RandomForestRegressor(n_estimators=10, oob_score=True, random_state=0),
+            random_state=0,
+        ).fit(X[:10], y[:10])
+        session = LabelingSession(
+            learner, X[10:], tmp_path / f"s{len(sessions)}.db", stopping=stopping
+        )
+        sessions.append(session)
+        return Labeler(session, target="price", y_own=y[:10], batch=batch, **kwargs)
+
+    yield make
+    for session in sessions:
+        session.close()

@@ -106,3 +106,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def answer_some(labeler, n, client="client-aaaa"):
+    rng = np.random.RandomState(0)
+    payload = labeler.next(client)
+    for _ in range(n):
+        position = payload["row"]["position"]
+        payload = labeler.answer(client, "Al", position, str(rng.uniform(5000, 20000)))
+    return payload

@@ -1,36 +1,9 @@
 """The server's labeling logic, without a browser: leases, conflicts,
-validation, undo, progress and stopping advice."""
+validation, undo (progress and advice: test_progress.py)."""
 
-import numpy as np
 import pytest
-from sklearn.datasets import make_friedman1
-from sklearn.ensemble import RandomForestRegressor
 
-from skactive import ActiveLearningRegressor, LabelingSession
-from skactive.stopping import LabelBudget, StabilizingPredictions
-from skactive.web._labeler import Labeler, Refused
-
-
-@pytest.fixture
-def make_labeler(tmp_path):
-    X, y = make_friedman1(n_samples=80, random_state=0)
-    y = y * 1000
-    sessions = []
-
-    def make(stopping=None, batch=5, **kwargs):
-        learner = ActiveLearningRegressor(
-            RandomForestRegressor(n_estimators=10, oob_score=True, random_state=0),
-            random_state=0,
-        ).fit(X[:10], y[:10])
-        session = LabelingSession(
-            learner, X[10:], tmp_path / f"s{len(sessions)}.db", stopping=stopping
-        )
-        sessions.append(session)
-        return Labeler(session, target="price", y_own=y[:10], batch=batch, **kwargs)
-
-    yield make
-    for session in sessions:
-        session.close()
+from skactive.web._labeler import Refused
 
 
 def test_each_client_gets_its_own_row(make_labeler):
@@ -113,48 +86,3 @@ def test_skip_and_progress(make_labeler):
     assert progress["n_remaining"] == 69
     assert progress["error"]["text"] and "off by about" in progress["error"]["sentence"]
     assert position not in labeler.session.remaining()
-
-
-def answer_some(labeler, n, client="client-aaaa"):
-    rng = np.random.RandomState(0)
-    payload = labeler.next(client)
-    for _ in range(n):
-        position = payload["row"]["position"]
-        payload = labeler.answer(client, "Al", position, str(rng.uniform(5000, 20000)))
-    return payload
-
-
-def test_stopping_advice_appears_once_the_criterion_fires(make_labeler):
-    labeler = make_labeler(stopping=LabelBudget(13), batch=1)
-    assert answer_some(labeler, 2)["progress"]["stopping"] is None
-    advice = answer_some(labeler, 1)["progress"]["stopping"]
-    assert (
-        advice["advice"] == "You have the number of labels you asked for: you can stop."
-    )
-    curve = answer_some(labeler, 1)["progress"]["curve"]
-    assert [n for n, _ in curve] == [10, 11, 12, 13, 14]
-
-
-def test_stable_predictions_say_answers_stopped_changing_the_model(make_labeler):
-    stopping = StabilizingPredictions(threshold=-1e9, window=1, random_state=0)
-    labeler = make_labeler(stopping=stopping, batch=1)
-    advice = answer_some(labeler, 2)["progress"]["stopping"]
-    assert advice["advice"] == "Answers have stopped changing the model: you can stop."
-
-
-def test_a_restarted_server_redraws_the_curve_of_earlier_answers(make_labeler):
-    labeler = make_labeler()
-    answer_some(labeler, 6)
-    labeler.session.close()
-    session = labeler.session.__class__(
-        labeler.session.learner, labeler.session.X_pool, labeler.session.path
-    )
-    try:
-        again = Labeler(session, target="price")
-        assert [n for n, _ in again.progress()["curve"]][-1] == 16
-        again._backfill.join(timeout=60)
-        curve = again.progress()["curve"]
-        assert [n for n, _ in curve][0] == 10 and [n for n, _ in curve][-1] == 16
-        assert len(curve) >= 5
-    finally:
-        session.close()
