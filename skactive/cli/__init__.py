@@ -11,9 +11,9 @@ line on stderr with exit status 2.
 import argparse
 import sys
 
+from ._errors import CommandError
 
-class CommandError(ValueError):
-    """A problem with the user's input, reported as one line on stderr."""
+__all__ = ["CommandError", "build_parser", "main"]
 
 
 def build_parser():

@@ -17,7 +17,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from ..simulation import simulate
-from . import CommandError
+from ._errors import CommandError
 
 
 def _number(text, convert, fits, expected):

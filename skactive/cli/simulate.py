@@ -8,7 +8,6 @@ import pandas as pd
 from .._regressor import ActiveLearningRegressor
 from ..strategies import registered_strategies
 from ..strategies._registry import BATCH_SELECTIONS, STRATEGIES, strategy_kinds
-from . import CommandError
 from ._common import (
     Plan,
     default_pipeline,
@@ -17,6 +16,7 @@ from ._common import (
     share,
     simulate_and_report,
 )
+from ._errors import CommandError
 
 
 def add_parser(commands):
