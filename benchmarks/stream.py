@@ -44,6 +44,7 @@ rerun skips them.
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -344,7 +345,11 @@ def main(argv=None):
             done[key] = entry
             print(f"{key}: {time.perf_counter() - t0:.1f} s", flush=True)
         if "timing" not in done and not args.default_only:
-            entry = {"key": "timing", "rows": timing().to_dict("records")}
+            entry = {
+                "key": "timing",
+                "rows": timing().to_dict("records"),
+                "load": os.getloadavg()[0],
+            }
             save(entry)
             done["timing"] = entry
     if args.default_only:
@@ -528,7 +533,11 @@ def report(done, n_seeds):
             "## Decision time per row, d = 100 (target <= 1 ms)",
             "",
             "Median wall time of `decide` divided by the rows in the call; the "
-            "learner was fit on 1,000 rows.",
+            "learner was fit on 1,000 rows; budget 0.1, so calls of 100 and "
+            "1,000 rows go to the default chunk rule (the learner's query) and "
+            "one-row calls to the sampled threshold. Load average of the "
+            "2-core machine when it ran: "
+            f"{done['timing'].get('load', float('nan')):.1f}.",
             "",
             "| learner | rows per call | ms per row |",
             "| --- | --- | --- |",

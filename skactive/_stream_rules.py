@@ -65,12 +65,12 @@ def uses_chunk_rule(rule, budget, n_rows):
 
     ``"threshold"`` never does; ``"chunk"`` does for chunks whose expected
     share of the budget, ``budget * n_rows``, is at least one row (smaller
-    calls, one row at a time for instance, keep the threshold rule, which
-    needs no other rows).
+    calls, one row at a time for instance, are decided row by row by the
+    sampled threshold, which needs no other rows).
 
     Parameters
     ----------
-    rule : {"threshold", "chunk"}
+    rule : {"threshold", "chunk", "sample"}
     budget : float
     n_rows : int
 
