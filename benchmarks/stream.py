@@ -11,15 +11,20 @@ Three measurements, written to ``docs/benchmarks/results/stream.{csv,md,png}``
 
 1. **Label efficiency.** Streams of 50,000 rows arrive in chunks of 250.
    A learner (``RandomForestRegressor(n_estimators=30)``, strategy
-   ``"uncertainty"``) starts from the stream's first 50 rows, labeled. A
+   ``"uncertainty"`` for ``selector``) starts from the stream's first 50 rows, labeled. A
    ``StreamSelector`` with ``budget=0.02`` decides on each chunk, and its
    bought labels are taught in batches of 50. The baseline is the same
    selector on the same learner with ``strategy="random"``: it buys rows
    uniformly at random and spends exactly the same way, so both end at the
-   same spent budget. ``default`` (``--default-only``) is the learner's
-   default strategy (LCMD) with the selector's defaults, against the same
-   random baseline. ``selector-share0.5`` is the selector with half its
-   budget on random rows (``random_share=0.5``; the default is 0.1). Test
+   same spent budget (the baseline keeps ``rule="threshold"``: on uniform
+   scores it buys uniformly at random). The selector uses its default rule,
+   ``"chunk"``: each chunk's share of the budget is the learner's own query
+   on the chunk. ``default`` is the learner's default strategy (LCMD) with
+   the selector's defaults, against the same random baseline;
+   ``default-sample`` and ``default-threshold`` are LCMD under the other
+   rules (row by row), and a few variants (see ``DEFAULT_METHODS``).
+   ``selector-share0.5`` is the selector with half its budget on random rows
+   (``random_share=0.5``; the default is 0.1). Test
    RMSE is measured every 5,000 rows on 5,000
    held-out rows from the distribution the stream has at that moment.
    Streams: ``friedman`` (Friedman #1, d = 10, noise 1, stationary);
@@ -39,6 +44,7 @@ rerun skips them.
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -48,6 +54,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.tree import DecisionTreeRegressor
 
 from skactive import ActiveLearningRegressor, StreamSelector
+from skactive.strategies import LCMDSampling
 
 CACHE = CACHE_DIR / "stream_runs.jsonl"
 
@@ -62,8 +69,51 @@ DRIFT_AT = 25_000
 
 
 # The learner's strategy per method; "default" is ActiveLearningRegressor's
-# default strategy with StreamSelector's default settings.
-METHOD_STRATEGY = {"random": "random", "default": "lcmd", "default-share0.5": "lcmd"}
+# default strategy with StreamSelector's default settings (rule "chunk").
+METHOD_STRATEGY = {
+    "random": "random",
+    "default": "lcmd",
+    "default-sample": "lcmd",
+    "default-threshold": "lcmd",
+    "default-share0.5": "lcmd",
+    "default-chunk-share0.3": "lcmd",
+    "default-sample-sqrt": "lcmd-sqrt",
+}
+
+# Selector settings per method, on top of StreamSelector's defaults. The
+# random baseline keeps the threshold rule on uniform scores: it buys rows
+# uniformly at random at the budget rate, whatever the default rule.
+METHOD_SELECTOR = {
+    "random": {"rule": "threshold"},
+    "selector-share0.5": {"random_share": 0.5},
+    "default-sample": {"rule": "sample"},
+    "default-threshold": {"rule": "threshold"},
+    "default-share0.5": {"rule": "threshold", "random_share": 0.5},
+    "default-chunk-share0.3": {"random_share": 0.3},
+    "default-sample-sqrt": {"rule": "sample"},
+}
+
+# The default strategy's rules, in the page's table (the first is adopted).
+DEFAULT_METHODS = (
+    ("default", "chunk (the default): LCMD's batch on each chunk"),
+    ("default-sample", "sample: row by row, bought with probability ~ score"),
+    ("default-threshold", "threshold: row by row, plain cut (earlier default)"),
+    ("default-chunk-share0.3", "chunk, random_share=0.3"),
+    ("default-sample-sqrt", "sample on the distance instead of its square"),
+)
+
+
+class _SqrtLCMD(LCMDSampling):
+    """LCMD whose per-row score is the distance, not its square (a variant)."""
+
+    def score(self, learner, X_pool, random_state=None):
+        return np.sqrt(super().score(learner, X_pool, random_state))
+
+
+def _strategy(method):
+    name = METHOD_STRATEGY.get(method, "uncertainty")
+    return _SqrtLCMD() if name == "lcmd-sqrt" else name
+
 
 # ---------------------------------------------------------------- streams
 
@@ -117,15 +167,15 @@ def run(name, method, seed, budget=BUDGET, check=True, refit_every=REFIT_EVERY):
     X, y = stream_rows(name, N_ROWS, rng)
     learner = ActiveLearningRegressor(
         RandomForestRegressor(n_estimators=30, n_jobs=1),
-        strategy=METHOD_STRATEGY.get(method, "uncertainty"),
+        strategy=_strategy(method),
         random_state=seed,
     ).fit(X[:N_INITIAL], y[:N_INITIAL])
     selector = StreamSelector(
         learner,
         budget=budget,
         refit_every=refit_every,
-        random_share=0.5 if method.endswith("-share0.5") else 0.1,
         random_state=seed,
+        **METHOD_SELECTOR.get(method, {}),
     )
     records = []
     decide_seconds = 0.0
@@ -216,6 +266,10 @@ def timing():
 # ---------------------------------------------------------------- driver
 
 
+def _seed(key):
+    return int(key.split("/")[3])
+
+
 def load_cache():
     return read_jsonl(CACHE, key=lambda entry: entry["key"])
 
@@ -229,6 +283,13 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument(
+        "--methods",
+        nargs="+",
+        default=None,
+        help="with --default-only: the methods to run against random "
+        "(default: default)",
+    )
+    parser.add_argument(
         "--default-only",
         action="store_true",
         help="only the default strategy (LCMD) and random; print its table, "
@@ -238,9 +299,14 @@ def main(argv=None):
     done = load_cache()
     streams = ("friedman", "local", "drift")
     methods = (
-        ("default", "random")
+        (*(args.methods or ["default"]), "random")
         if args.default_only
-        else ("selector", "selector-share0.5", "random")
+        else (
+            "selector",
+            "selector-share0.5",
+            *(m for m, _ in DEFAULT_METHODS),
+            "random",
+        )
     )
     jobs = [
         ("curve", name, method, seed, BUDGET)
@@ -279,25 +345,38 @@ def main(argv=None):
             done[key] = entry
             print(f"{key}: {time.perf_counter() - t0:.1f} s", flush=True)
         if "timing" not in done and not args.default_only:
-            entry = {"key": "timing", "rows": timing().to_dict("records")}
+            entry = {
+                "key": "timing",
+                "rows": timing().to_dict("records"),
+                "load": os.getloadavg()[0],
+            }
             save(entry)
             done["timing"] = entry
     if args.default_only:
-        print(default_table(done, args.seeds))
+        for method in methods[:-1]:
+            print(f"\n{method}\n" + default_table(done, args.seeds, method))
         return
     report(done, args.seeds)
 
 
-def default_table(done, n_seeds, method="default"):
-    """Markdown rows: the default strategy against random, per stream."""
-    lines = [
-        "| stream | ratio at the end (median over seeds) | seeds better at the end "
-        "| ratio over the stream |",
-        "| --- | --- | --- | --- |",
-    ]
+def default_table(done, n_seeds, method="default", seeds=None, header=True):
+    """Markdown rows: one method against random, per stream.
+
+    ``seeds`` defaults to ``range(n_seeds)``; without ``header`` the rows
+    start with the method's name (for a table of several methods).
+    """
+    lines = (
+        [
+            "| stream | ratio at the end (median over seeds) | seeds better at "
+            "the end | ratio over the stream |",
+            "| --- | --- | --- | --- |",
+        ]
+        if header
+        else []
+    )
     for name in ("friedman", "local", "drift"):
         finals, logs = [], []
-        for seed in range(n_seeds):
+        for seed in range(n_seeds) if seeds is None else seeds:
             own = done.get(f"curve/{name}/{method}/{seed}/{BUDGET}")
             base = done.get(f"curve/{name}/random/{seed}/{BUDGET}")
             if own is None or base is None:
@@ -308,7 +387,8 @@ def default_table(done, n_seeds, method="default"):
             logs.append(np.mean(np.log(a) - np.log(b)))
         if finals:
             lines.append(
-                f"| {name} | {np.median(finals):.3f} | "
+                ("" if header else f"| {method} ")
+                + f"| {name} | {np.median(finals):.3f} | "
                 f"{sum(f < 1 for f in finals)}/{len(finals)} | "
                 f"{np.exp(np.mean(logs)):.3f} |"
             )
@@ -317,6 +397,10 @@ def default_table(done, n_seeds, method="default"):
 
 def report(done, n_seeds):
     RESULTS.mkdir(parents=True, exist_ok=True)
+    extra = {
+        k: e for k, e in done.items() if k.startswith("curve/") and _seed(k) >= n_seeds
+    }
+    done = {k: e for k, e in done.items() if k not in extra}
     curves = pd.DataFrame(
         [r for k, e in done.items() if k.startswith("curve/") for r in e["records"]]
     )
@@ -391,6 +475,38 @@ def report(done, n_seeds):
             )
     lines += [
         "",
+        "## The default strategy (LCMD) under each rule",
+        "",
+        "The learner's default strategy, `\"lcmd\"`, with the selector's "
+        "settings below, against the same random baseline, runs and seeds. "
+        "RMSE ratios to random; below 1 favours the method. Target (issue 19): "
+        "ratio <= 1.02 on every stream, at the end and over the stream.",
+        "",
+        "| method | stream | ratio at the end (median over seeds) "
+        "| seeds better at the end | ratio over the stream |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for method, _ in DEFAULT_METHODS:
+        rows = default_table(done, n_seeds, method, header=False)
+        lines += [rows] if rows else []
+    lines += ["", "Methods:", ""]
+    lines += [f"- `{method}`: {text}" for method, text in DEFAULT_METHODS]
+    more = sorted({_seed(k) for k in extra if k.split("/")[2] == "default"})
+    if more:
+        lines += [
+            "",
+            f"Fresh seeds {more[0]}-{more[-1]}, run after the rule was chosen "
+            "on the seeds above (same protocol):",
+            "",
+            "| method | stream | ratio at the end (median over seeds) "
+            "| seeds better at the end | ratio over the stream |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for method, _ in DEFAULT_METHODS:
+            rows = default_table(extra, 0, method, seeds=more, header=False)
+            lines += [rows] if rows else []
+    lines += [
+        "",
         "## Budget held",
         "",
         "`budget_spent_` at the end of each stream (target within +/-5 %: "
@@ -400,7 +516,10 @@ def report(done, n_seeds):
         "| worst relative error |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for (kind, name, method, budget), part in finals.groupby(
+    shown = finals[
+        finals["method"].isin(["selector", "default", "default-sample", "random"])
+    ]
+    for (kind, name, method, budget), part in shown.groupby(
         ["kind", "stream", "method", "budget"], sort=False
     ):
         rel = (part["spent"] / budget - 1).abs().max()
@@ -414,7 +533,11 @@ def report(done, n_seeds):
             "## Decision time per row, d = 100 (target <= 1 ms)",
             "",
             "Median wall time of `decide` divided by the rows in the call; the "
-            "learner was fit on 1,000 rows.",
+            "learner was fit on 1,000 rows; budget 0.1, so calls of 100 and "
+            "1,000 rows go to the default chunk rule (the learner's query) and "
+            "one-row calls to the sampled threshold. Load average of the "
+            "2-core machine when it ran: "
+            f"{done['timing'].get('load', float('nan')):.1f}.",
             "",
             "| learner | rows per call | ms per row |",
             "| --- | --- | --- |",
@@ -448,7 +571,8 @@ def plot(curves):
         part = curves[curves["stream"] == name]
         for method, style in (
             ("selector", "-o"),
-            ("selector-share0.5", ":^"),
+            ("default", "-D"),
+            ("default-sample", ":v"),
             ("random", "--s"),
         ):
             if method not in set(part["method"]):

@@ -3,10 +3,12 @@ Stream-based selection under a label budget
 ===========================================
 
 Rows arrive one chunk at a time and each must be labeled or let go on
-arrival. :class:`skactive.StreamSelector` buys the labels of the rows its
-learner is most unsure about, against an adaptive threshold that keeps the
-fraction bought at the budget, with a small random share so the whole stream
-is still explored.
+arrival. :class:`skactive.StreamSelector` treats each chunk as a small pool:
+it buys the chunk's share of the budget, a small part of it at random so the
+whole stream is still explored, the rest among the rows its learner's own
+query picks (here the rows it is most unsure about). Rows decided one at a
+time go through an adaptive threshold that keeps the fraction bought at the
+budget instead.
 
 We compare it with random selection at the same budget (the same selector on
 a learner whose strategy is ``"random"``) on a stream whose target is flat in

@@ -14,39 +14,68 @@ from sklearn.utils.validation import check_is_fitted
 from ._dask import dask_decide, is_dask_collection
 from ._regressor import ActiveLearningRegressor
 from ._rows import take_rows
+from ._stream_rules import (
+    chunk_quota,
+    chunk_select,
+    start_threshold,
+    threshold_jitter,
+    uses_chunk_rule,
+)
 from ._validation import check_targets
 
 
 class StreamSelector(BaseEstimator):
     """Decide on arrival which rows of a stream are worth buying a label for.
 
-    Each arriving row gets the learner's strategy score (its predictive
-    spread for ``"uncertainty"``, the committee's variance for ``"qbc"``).
-    The score is divided by a running mean of the scores seen so far, so the
-    rule does not depend on the score's units and follows the learner as it
-    improves. A row is bought when that normalised score exceeds an adaptive
-    threshold; the threshold is multiplied by ``exp(threshold_step * (1 -
-    budget))`` after every bought row and by ``exp(-threshold_step *
-    budget)`` after every other row. This is the variable-uncertainty rule of
-    Žliobaitė et al. [1]_ for regression, with asymmetric steps so that the
-    threshold settles where a fraction ``budget`` of the rows is bought:
-    over ``t`` rows the number bought differs from ``budget * t`` by exactly
-    ``log(threshold_t / threshold_0) / threshold_step``, which stays bounded
-    while the normalised scores do, so the spent fraction converges to the
-    budget. A share ``random_share`` of the budget goes to rows bought
-    uniformly at random (the "split" strategy of [1]_), so a drifting stream
-    is still explored where the model is confidently wrong.
+    A chunk of arriving rows is a small pool. With ``rule="chunk"`` (the
+    default), a call whose share of the budget, ``budget * n_rows``, is at
+    least one row buys a quota of the chunk: the rows that bring the spent
+    count back to ``round(budget * n_seen_)``. A share ``random_share`` of
+    the budget goes to rows bought uniformly at random (the "split" strategy
+    of Žliobaitė et al. [1]_), so a drifting stream is still explored where
+    the model is confidently wrong; the rest of the quota is the learner's
+    own :meth:`~ActiveLearningRegressor.query` on the other rows of the
+    chunk, so the default strategy's LCMD batch [3]_ spreads the picks over
+    the dense, poorly covered parts of the chunk rather than its fringe.
+    This is batch-wise stream selection as surveyed by Cacciarelli and
+    Kulahci [4]_. Over chunks, the rows bought differ from ``budget *
+    n_seen_`` by at most half a row (plus any random rows beyond the quota).
 
-    Every step is a recurrence over rows in arrival order, so deciding a
-    chunk at once gives the same answers as deciding its rows one by one
-    from the same state: the chunk is scored in one vectorized call and only
-    the cheap threshold recurrence runs row by row. This holds for any
-    strategy whose score of a row does not depend on the other rows of the
-    call (every built-in strategy).
+    Smaller calls (one row at a time, say) are decided row by row. Each row
+    gets the learner's strategy score (its predictive spread for
+    ``"uncertainty"``, the committee's variance for ``"qbc"``, the distance
+    to the nearest labeled row for ``"lcmd"``), divided by a running mean of
+    the scores seen so far, so the rule does not depend on the score's units
+    and follows the learner as it improves. A row is bought when that
+    normalised score exceeds an adaptive threshold; the threshold is
+    multiplied by ``exp(threshold_step * (1 - budget))`` after every bought
+    row and by ``exp(-threshold_step * budget)`` after every other row. This
+    is the variable-uncertainty rule of [1]_ for regression, with asymmetric
+    steps so that the threshold settles where a fraction ``budget`` of the
+    rows is bought: over ``t`` rows the number bought differs from ``budget
+    * t`` by exactly ``log(threshold_t / threshold_0) / threshold_step``,
+    which stays bounded while the normalised scores do, so the spent fraction
+    converges to the budget. Under ``"chunk"`` and ``"sample"`` the threshold
+    is multiplied by a standard exponential draw per row, so a row is bought
+    with probability ``1 - exp(-score / threshold)``, about proportional to
+    its score (the randomised rule of [1]_, and with LCMD's squared distance
+    the D² sampling of k-means++ [5]_): regions are bought in proportion to
+    how many rows arrive there times how poorly they are covered. With
+    ``"threshold"`` the cut is plain. The random share applies here too.
 
-    With ``strategy="random"`` the score is a uniform draw, so the selector
-    buys rows at random at the budget rate: the baseline every selector is
-    measured against.
+    With ``rule="sample"`` or ``"threshold"`` every step is a recurrence over
+    rows in arrival order, so deciding a chunk at once gives the same answers
+    as deciding its rows one by one from the same state: the chunk is scored
+    in one vectorized call and only the cheap threshold recurrence runs row
+    by row. This holds for any strategy whose score of a row does not depend
+    on the other rows of the call (every built-in strategy). With
+    ``rule="chunk"`` a chunk's decision depends on all its rows; a chunk
+    decided at once does not move ``threshold_`` or ``scale_``. A Dask
+    collection is always decided row by row.
+
+    With ``strategy="random"`` the score is a uniform draw and the learner's
+    query a uniform choice, so the selector buys rows at random at the budget
+    rate: the baseline every selector is measured against.
 
     Parameters
     ----------
@@ -58,6 +87,14 @@ class StreamSelector(BaseEstimator):
     random_share : float, default=0.1
         Share of the budget spent on rows bought at random, whatever their
         score, in [0, 1].
+    rule : {"chunk", "sample", "threshold"}, default="chunk"
+        How rows are chosen. ``"chunk"``: a call with at least one row of
+        budget is decided jointly by the learner's query (smaller calls as
+        ``"sample"``). ``"sample"``: row by row, bought with a probability
+        that grows with the score. ``"threshold"``: row by row, bought when
+        the score is above the threshold (the only rule of earlier
+        versions). Measured on three streams in
+        ``docs/benchmarks/results/stream.md``.
     threshold_step : float in (0, 1], default=0.05
         Step ``s`` of the threshold in log scale. Larger adapts faster after
         a change and holds the budget more tightly over short streams;
@@ -103,6 +140,13 @@ class StreamSelector(BaseEstimator):
        Networks and Learning Systems 25(1):27-39, 2014.
     .. [2] N. C. Oza and S. Russell, "Online bagging and boosting", AISTATS
        2001.
+    .. [3] D. Holzmüller, V. Zaverkin, J. Kästner and I. Steinwart, "A
+       Framework and Benchmark for Deep Batch Active Learning for
+       Regression", Journal of Machine Learning Research 24(164), 2023.
+    .. [4] D. Cacciarelli and M. Kulahci, "Active learning for data streams:
+       a survey", Machine Learning 113:185-239, 2024.
+    .. [5] D. Arthur and S. Vassilvitskii, "k-means++: the advantages of
+       careful seeding", SODA 2007.
 
     Examples
     --------
@@ -127,6 +171,7 @@ class StreamSelector(BaseEstimator):
         "learner": [HasMethods(["fit", "predict", "teach"])],
         "budget": [Interval(Real, 0, 1, closed="right")],
         "random_share": [Interval(Real, 0, 1, closed="both")],
+        "rule": [StrOptions({"threshold", "chunk", "sample"})],
         # Larger steps overflow the threshold within a few rows.
         "threshold_step": [Interval(Real, 0, 1, closed="right")],
         "scale_window": [Interval(Integral, 1, None, closed="left")],
@@ -141,6 +186,7 @@ class StreamSelector(BaseEstimator):
         *,
         budget=0.1,
         random_share=0.1,
+        rule="chunk",
         threshold_step=0.05,
         scale_window=500,
         refit_every=10,
@@ -150,6 +196,7 @@ class StreamSelector(BaseEstimator):
         self.learner = learner
         self.budget = budget
         self.random_share = random_share
+        self.rule = rule
         self.threshold_step = threshold_step
         self.scale_window = scale_window
         self.refit_every = refit_every
@@ -189,11 +236,23 @@ class StreamSelector(BaseEstimator):
             self._start()
         if n == 0:
             return np.zeros(0, dtype=bool)
+        if uses_chunk_rule(self.rule, self.budget, n):
+            return self._select_chunk(learner, X, n)
         raw = np.asarray(
             learner.strategy_.score(learner, X, random_state=self._score_rng),
             dtype=float,
         )
         return self._select(raw, n)
+
+    def _select_chunk(self, learner, X, n):
+        """Decide a chunk at once with the learner's own batch rule."""
+        forced = self._share_rng.random_sample(n) < self.budget * self.random_share
+        quota = chunk_quota(self.budget, self.n_seen_, self.n_selected_, n)
+        selected = chunk_select(learner, X, quota, forced)
+        self.n_seen_ += n
+        self.n_selected_ += int(selected.sum())
+        self.budget_spent_ = self.n_selected_ / self.n_seen_
+        return selected
 
     def _select(self, raw, n=None):
         """Run the threshold recurrence over the scores of ``n`` arriving rows."""
@@ -218,6 +277,7 @@ class StreamSelector(BaseEstimator):
             self.scale_window,
             np.exp(self.threshold_step * (1.0 - self.budget)),
             np.exp(-self.threshold_step * self.budget),
+            threshold_jitter(self.rule, self._jitter_rng, n),
         )
         self.scale_, self.threshold_ = state
         self.n_seen_ += n
@@ -227,10 +287,11 @@ class StreamSelector(BaseEstimator):
 
     def _start(self):
         rng = check_random_state(self.random_state)
-        seeds = rng.randint(np.iinfo(np.int32).max, size=3)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=4)
         self._share_rng = np.random.RandomState(seeds[0])
         self._score_rng = np.random.RandomState(seeds[1])
         self._bag_rng = np.random.RandomState(seeds[2])
+        self._jitter_rng = np.random.RandomState(seeds[3])
         self.n_seen_ = 0
         self.n_selected_ = 0
         self.budget_spent_ = 0.0
@@ -238,8 +299,10 @@ class StreamSelector(BaseEstimator):
         # as spread as the normalised predictive spread of a small ensemble: a
         # start the recurrence corrects within a few hundred rows. Each unit of
         # log error in this start costs 1 / threshold_step labels, once.
-        self.threshold_ = (
-            float(gammaincinv(8.0, 1.0 - self.budget)) / 8.0 if self.budget < 1 else 0.0
+        self.threshold_ = start_threshold(
+            self.rule,
+            self.budget,
+            float(gammaincinv(8.0, 1.0 - self.budget)) / 8.0 if self.budget < 1 else 0,
         )
         self.scale_ = 0.0
 
@@ -367,16 +430,19 @@ class StreamSelector(BaseEstimator):
         return current
 
 
-def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):
+def _threshold_pass(
+    raw, forced, scale, threshold, count, window, up, down, jitter=None
+):
     """The selection recurrence over one chunk of scores, in arrival order."""
     selected = np.empty(raw.shape[0], dtype=bool)
     raw_list, forced_list = raw.tolist(), forced.tolist()
+    factors = [1.0] * len(raw_list) if jitter is None else jitter.tolist()
     floor_rate = 1.0 / window
     for i, r in enumerate(raw_list):
         count += 1
         rate = 1.0 / count
         scale += (rate if rate > floor_rate else floor_rate) * (r - scale)
-        buy = forced_list[i] or r > threshold * scale
+        buy = forced_list[i] or r > threshold * scale * factors[i]
         threshold *= up if buy else down
         selected[i] = buy
     return selected, (scale, threshold)

@@ -280,12 +280,15 @@ def test_learn_frame_pool_through_column_transformer(scheduler):
         np.testing.assert_array_equal(mine["positions"], theirs["positions"])
 
 
+@pytest.mark.parametrize("rule", ["sample", "threshold"])
 @pytest.mark.parametrize("strategy", ["uncertainty", "random"])
-def test_stream_decide_equals_in_memory(strategy, data, scheduler):
+def test_stream_decide_equals_in_memory(strategy, rule, data, scheduler):
+    # A Dask collection is decided row by row: as in memory under the row
+    # rules (the default "chunk" rule decides it as "sample").
     X0, y0, pool, _ = data
     alr = _learner(strategy).fit(X0, y0)
-    mem = StreamSelector(alr, budget=0.2, random_state=0)
-    lazy = StreamSelector(alr, budget=0.2, random_state=0)
+    mem = StreamSelector(alr, budget=0.2, rule=rule, random_state=0)
+    lazy = StreamSelector(alr, budget=0.2, rule=rule, random_state=0)
     for part in (pool[:600], pool[600:]):
         expected = mem.decide(part)
         got = lazy.decide(da.from_array(part, chunks=(250, 10)))

@@ -64,14 +64,15 @@ def test_budget_is_kept_on_a_drifting_stream_with_updates(stream):
     assert learner.n_labeled_ == 100 + selector.n_selected_
 
 
+@pytest.mark.parametrize("rule", ["sample", "threshold"])
 @pytest.mark.parametrize("strategy", ["uncertainty", "qbc", "random", "lcmd"])
-def test_chunk_and_row_by_row_decisions_agree(stream, strategy):
+def test_chunk_and_row_by_row_decisions_agree(stream, strategy, rule):
     X, y = stream
     learner = forest_learner(X[:100], y[:100], strategy=strategy)
     rows = X[100:700]
-    whole = StreamSelector(learner, budget=0.1, random_state=3)
-    one_by_one = StreamSelector(learner, budget=0.1, random_state=3)
-    uneven = StreamSelector(learner, budget=0.1, random_state=3)
+    whole = StreamSelector(learner, budget=0.1, rule=rule, random_state=3)
+    one_by_one = StreamSelector(learner, budget=0.1, rule=rule, random_state=3)
+    uneven = StreamSelector(learner, budget=0.1, rule=rule, random_state=3)
     at_once = whole.decide(rows)
     singly = np.concatenate([one_by_one.decide(rows[i : i + 1]) for i in range(600)])
     cuts = [0, 1, 7, 100, 101, 350, 600]
@@ -89,7 +90,8 @@ def test_chunk_and_row_by_row_decisions_agree(stream, strategy):
     assert 0 < at_once.sum() < 600
 
 
-def test_accepted_rows_are_more_informative_than_rejected(stream):
+@pytest.mark.parametrize("rule", ["chunk", "sample", "threshold"])
+def test_accepted_rows_are_more_informative_than_rejected(stream, rule):
     X, _ = stream
     # The target is flat where x0 < 0.5 and wiggles elsewhere: a model fit on
     # 300 rows is right in the flat half and wrong in the other.
@@ -97,7 +99,7 @@ def test_accepted_rows_are_more_informative_than_rejected(stream):
         X[:, 0] < 0.5, 0.0, 5 * np.sin(12 * X[:, 1]) + 5 * np.sin(12 * X[:, 2])
     )
     learner = forest_learner(X[:300], y[:300])
-    selector = StreamSelector(learner, budget=0.1, random_state=0)
+    selector = StreamSelector(learner, budget=0.1, rule=rule, random_state=0)
     rows, targets = X[5000:15000], y[5000:15000]
     selected = selector.decide(rows)
     hard = rows[:, 0] >= 0.5
@@ -105,7 +107,9 @@ def test_accepted_rows_are_more_informative_than_rejected(stream):
     # the random share still explores the easy half
     assert selected[~hard].sum() > 0
     _, scores = learner.query(rows, n=1, return_scores=True)
-    assert scores[selected].mean() > 2 * scores[~selected].mean()
+    # The sampled and chunk rules also buy some rows of lower score, on
+    # purpose (the plain threshold reaches about 2.8).
+    assert scores[selected].mean() > 1.8 * scores[~selected].mean()
     errors = np.abs(learner.predict(rows) - targets)
     assert errors[selected].mean() > 1.5 * errors[~selected].mean()
 
