@@ -34,8 +34,9 @@ rerun (batch strategies, labelled ``name-top`` before, are now ``name``)::
     done
 
 The xgb and lgbm rows (issue 19; skactive's boosting committee) came from
-these runs on the same data sets (seeds added 3, 5, then 10 at a time),
-scikit-activeml and modAL from the ``bench`` extra::
+these runs on the same data sets (seeds added 3, 5, 7, then 10 at a time; the
+cache skips finished cells), scikit-activeml and modAL from the ``bench``
+extra::
 
     for P in main larger; do
       nice -n 10 python benchmarks/label_efficiency.py --learners xgb lgbm \
@@ -43,12 +44,14 @@ scikit-activeml and modAL from the ``bench`` extra::
     done
     nice -n 10 python benchmarks/label_efficiency.py --learners xgb lgbm \
         --protocol main --seeds 10 --datasets $DS --n-jobs 1 \
-        --strategies random skactiveml-rtal skactiveml-gsx modal-maxstd
+        --strategies random skactiveml-rtal modal-maxstd
 
-then ``--report-only --seeds 10 --keep-committed``, which keeps the committed
-RF and HGB rows (their cache is gone) as they are; ``--learner-seeds
-xgb/larger=5`` reports a learner in one protocol over fewer seeds, and the
-table's heading says so.
+(about 1 hour on 2 busy cores; scikit-activeml's GSx was left out: with
+scikit-activeml 1.0.1 one curve on diamonds took 45-50 s, 25 x RT-AL), then
+``--report-only --seeds 10 --keep-committed``, which keeps the committed RF and
+HGB rows (their cache is gone) as they are; ``--learner-seeds xgb/larger=5``
+reports a learner in one protocol over fewer seeds, and the table's heading
+says so.
 
 Flags: ``--datasets``, ``--learners`` (rf, hgb, xgb, lgbm; xgb and lgbm need
 the ``boost`` extra and are skipped with a note without it), ``--strategies`` (labels as
