@@ -1,55 +1,42 @@
-"""ActiveLearningRegressor: a regressor that says which rows to label next."""
+"""ActiveLearningRegressor: a regressor that says which rows to label next.
+
+The class stores its parameters, validates what it is given and delegates:
+fitting and teaching build the new fitted state in :mod:`._teaching`, a
+query runs in :mod:`._querying`, the loop of ``learn`` in :mod:`._learning`.
+Only its methods assign fitted state.
+"""
 
 from numbers import Integral
 
-import numpy as np
 from sklearn.base import (
     BaseEstimator,
     MetaEstimatorMixin,
     RegressorMixin,
     _fit_context,
 )
-from sklearn.ensemble import RandomForestRegressor
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from ._budget import budgeted_state
-from ._dask import dask_learn, dask_query, is_dask_collection
-from ._domain import learn_domain
-from ._members import (
-    can_partial_fit,
-    fit_models,
-    partial_fit_models,
-    predict_rows,
-    transform_for_final,
-)
-from ._metrics import errors
-from ._rows import (
-    append_row_params,
-    concat_rows,
-    is_row_param,
-    split_row_params,
-    take_rows,
+from . import _learning
+from ._dask import dask_query, is_dask_collection
+from ._members import default_estimator, predict_rows, transform_for_final
+from ._querying import query_rows
+from ._seeding import learner_rng
+from ._teaching import (
+    check_model_takes,
+    fitted_state,
+    incremental_state,
+    taught_state,
 )
 from ._validation import (
-    ask,
-    check_float32_targets,
     check_n,
-    check_oracle,
     check_row_params,
     check_targets,
-    check_validation_set,
+    validate_rows,
     validate_X,
 )
-from .stopping import first_reason, labels_left, start_criteria
-from .strategies._lcmd import LCMDSampling
-from .strategies._registry import (
-    BATCH_SELECTIONS,
-    STRATEGIES,
-    resolve_batch_selection,
-    resolve_strategy,
-)
+from .strategies._registry import BATCH_SELECTIONS, STRATEGIES
 
 
 class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -231,55 +218,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             raise
 
     def _fit(self, X, y, fit_params):
-        raw_X = X
-        X = self._validate_X(X, reset=True)
-        y = check_targets(y, _num_samples(X), allow_nan=True)
-        strategy = resolve_strategy(self.strategy)
-        batch_selection = self._resolve_batch_selection(strategy)
-        labeled = np.flatnonzero(~np.isnan(y))
-        if labeled.size == 0:
-            raise ValueError(
-                "y has no labeled row (every target is NaN). Label a first batch: "
-                "skactive.cold_start(X_pool, n) says which rows to label."
-            )
-        if self.budget is not None:
-            state = budgeted_state(self, X, y, labeled, fit_params)
-        else:
-            params = split_row_params(fit_params, _num_samples(X), labeled)
-            state = self._fit_state(
-                take_rows(X, labeled), y[labeled], params, strategy, batch_selection
-            )
-            state["history_"] = []
-        state["n_awaiting_refit_"] = 0
-        # The domain of every row, labeled or not, for synthesize().
-        state["domain_"] = learn_domain(raw_X if hasattr(raw_X, "iloc") else X)
-        for name, value in state.items():
-            setattr(self, name, value)
-        return self
+        X_valid = validate_X(self, X, reset=True)
+        y = check_targets(y, _num_samples(X_valid), allow_nan=True)
+        return self._set_state(fitted_state(self, X, X_valid, y, fit_params))
 
-    def _fit_state(self, X, y, params, strategy, batch_selection):
-        """Fit the model (and committee) on labeled rows; return the new state."""
-        n_labeled = _num_samples(X)
-        main, committee = fit_models(
-            self._get_estimator(),
-            self.committee,
-            strategy,
-            X,
-            y,
-            params,
-            rng=self._rng(salt=n_labeled),
-            n_jobs=self.n_jobs,
-        )
-        return {
-            "estimator_": main,
-            "committee_": committee,
-            "strategy_": strategy,
-            "batch_selection_": batch_selection,
-            "X_labeled_": X,
-            "y_labeled_": y,
-            "n_labeled_": n_labeled,
-            "_fit_params": params,
-        }
+    # -------------------------------------------------------------- predict
 
     # -------------------------------------------------------------- predict
 
@@ -301,7 +244,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             Only when ``return_std=True``.
         """
         check_is_fitted(self)
-        return predict_rows(self, self._validate_X(X, reset=False), return_std)
+        return predict_rows(self, validate_X(self, X, reset=False), return_std)
 
     # ---------------------------------------------------------------- query
 
@@ -327,23 +270,11 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         check_is_fitted(self)
         if is_dask_collection(X_pool):
             return dask_query(self, X_pool, n, return_scores=return_scores)
-        X_pool = self._validate_X(X_pool, reset=False)
-        positions, scores = self._query(X_pool, check_n(n, _num_samples(X_pool)))
+        X_pool = validate_X(self, X_pool, reset=False)
+        positions, scores = query_rows(self, X_pool, check_n(n, _num_samples(X_pool)))
         return (positions, scores) if return_scores else positions
 
-    def _query(self, X_pool, n):
-        if isinstance(self.strategy_, LCMDSampling):
-            check_float32_targets(self.y_labeled_)
-        rng = self._rng(salt=self.n_labeled_ + 1)
-        X_model = None
-        if self.strategy_.selects_batch or getattr(
-            self.batch_selection_, "needs_model_space", False
-        ):
-            X_model = self.model_space(X_pool)  # once per query, passed in
-        positions, scores = self.strategy_.query(
-            self, X_pool, n, self.batch_selection_, random_state=rng, X_model=X_model
-        )
-        return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
+    # ----------------------------------------------------------- synthesize
 
     # ----------------------------------------------------------- synthesize
 
@@ -397,7 +328,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
         check_is_fitted(self)
         return synthesize(
-            self, n, bounds=bounds, random_state=self._rng(salt=self.n_labeled_ + 2)
+            self,
+            n,
+            bounds=bounds,
+            random_state=learner_rng(self, salt=self.n_labeled_ + 2),
         )
 
     def model_space(self, X):
@@ -456,7 +390,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         raw_X = X
-        X, n_new = self._validate_rows(X)
+        X, n_new = validate_rows(self, X)
         y = check_targets(y, n_new, allow_nan=False)
         check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
         if n_new == 0:
@@ -464,84 +398,52 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 return self._teach_validated(X, y, raw_X, {})
             return self
         if not refit:
-            try:
-                self.predict(X)
-            except Exception as exc:
-                raise ValueError(
-                    f"The fitted model cannot take these rows, so they are not "
-                    f"stored: {type(exc).__name__}: {exc}. Fix the rows, or teach "
-                    "them with refit=True."
-                ) from exc
+            check_model_takes(self, X)
         return self._teach_validated(X, y, raw_X, fit_params, refit=refit)
 
-    def _validate_rows(self, X):
-        """``X`` checked against the fitted features, zero rows allowed;
-        returns ``(X, n_rows)``."""
-        shape = getattr(X, "shape", None)
-        if shape is not None and len(shape) == 2 and shape[0] == 0:
-            if shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"X has {shape[1]} features, but the learner was fit on "
-                    f"{self.n_features_in_} features; pass rows with those features."
-                )
-            return X, 0
-        X = self._validate_X(X, reset=False)
-        return X, _num_samples(X)
+    def teach_incremental(self, X, y, *, random_state=None):
+        """Add labeled rows by updating the fitted models, without a refit.
+
+        Each model is updated with its ``partial_fit``: the regressor on the
+        new rows, and every committee member on a Poisson(1) resample of
+        them (the online bagging of Oza and Russell [1]_). The rows are in
+        ``X_labeled_``, ``y_labeled_`` and ``n_labeled_`` at once. This is
+        the incremental path of :class:`~skactive.StreamSelector`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The new rows (zero rows add nothing).
+        y : array-like of shape (n_samples,)
+            Their targets (no NaN).
+        random_state : int, RandomState instance or None, default=None
+            Draws the committee members' resamples.
+
+        Returns
+        -------
+        self : object
+            The learner. A ValueError is raised, and the learner left
+            unchanged, unless every model is a bare regressor with
+            ``partial_fit`` and no fit parameter is per row; the learner is
+            also left unchanged if an update fails.
+
+        References
+        ----------
+        .. [1] N. C. Oza and S. Russell, "Online bagging and boosting",
+           AISTATS 2001.
+        """
+        check_is_fitted(self)
+        X, n_new = validate_rows(self, X)
+        y = check_targets(y, n_new, allow_nan=False)
+        if n_new == 0:
+            return self
+        rng = check_random_state(random_state)
+        return self._set_state(incremental_state(self, X, y, rng))
 
     def _teach_validated(self, X, y, raw_X, fit_params, refit=True):
-        """Append validated rows and targets, refit (unless ``refit`` is
-        False), and swap the new state in."""
-        n_new = _num_samples(X)
-        X_all = concat_rows(self.X_labeled_, X) if n_new else self.X_labeled_
-        y_all = np.concatenate([self.y_labeled_, y])
-        params = append_row_params(self._fit_params, self.n_labeled_, fit_params, n_new)
-        if refit:
-            state = self._fit_state(
-                X_all, y_all, params, self.strategy_, self.batch_selection_
-            )
-            state["n_awaiting_refit_"] = 0
-        else:
-            state = {
-                "X_labeled_": X_all,
-                "y_labeled_": y_all,
-                "n_labeled_": int(y_all.shape[0]),
-                "_fit_params": params,
-                "n_awaiting_refit_": getattr(self, "n_awaiting_refit_", 0) + n_new,
-            }
-        if n_new:
-            state["domain_"] = self.domain_.union(
-                raw_X if hasattr(raw_X, "iloc") else X
-            )
-        for name, value in state.items():
-            setattr(self, name, value)
-        return self
-
-    def _can_teach_incrementally(self):
-        """Whether :meth:`_teach_incremental` can take new rows: every model
-        has ``partial_fit`` and no fit parameter is per row."""
-        models = [self.estimator_, *(self.committee_ or [])]
-        return can_partial_fit(models) and not any(
-            is_row_param(value, self.n_labeled_) for value in self._fit_params.values()
-        )
-
-    def _teach_incremental(self, X, y, rng):
-        """Teach validated rows through the models' ``partial_fit``, with no
-        refit: the incremental path of :class:`~skactive.StreamSelector`.
-        If an update fails, the learner is left as it was."""
-        main, members = partial_fit_models(self.estimator_, self.committee_, X, y, rng)
-        y_all = np.concatenate([self.y_labeled_, y])
-        state = {
-            "estimator_": main,
-            "committee_": members,
-            "X_labeled_": concat_rows(self.X_labeled_, X),
-            "y_labeled_": y_all,
-            "n_labeled_": int(y_all.shape[0]),
-        }
-        if getattr(self, "domain_", None) is not None:
-            state["domain_"] = self.domain_.union(X)
-        for name, value in state.items():
-            setattr(self, name, value)
-        return self
+        """Where every taught label lands: append validated rows, refit
+        (unless ``refit`` is False), and swap the new state in."""
+        return self._set_state(taught_state(self, X, y, raw_X, fit_params, refit))
 
     # ---------------------------------------------------------------- learn
 
@@ -598,128 +500,38 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             every label from the earlier rounds is kept.
         """
         check_is_fitted(self)
-        if is_dask_collection(X_pool):
-            if fit_params:
-                raise ValueError(
-                    "Fit parameters for the pool rows are not available for a "
-                    f"Dask pool (got {sorted(fit_params)}); pass them for a pool "
-                    "in memory, or none."
-                )
-            return dask_learn(
-                self,
-                X_pool,
-                oracle,
-                n_queries=n_queries,
-                batch_size=batch_size,
-                X_val=X_val,
-                y_val=y_val,
-                verbose=verbose,
-                stopping=stopping,
-            )
-        X_pool = self._validate_X(X_pool, reset=False)
-        n_pool = _num_samples(X_pool)
-        n_queries = check_n(n_queries, n_pool, name="n_queries")
-        batch_size = self.batch_size if batch_size is None else batch_size
-        batch_size = check_n(batch_size, np.inf, name="batch_size")
-        check_oracle(oracle, n_pool)
-        X_val, y_val = check_validation_set(self, X_val, y_val)
-        criteria = start_criteria(stopping, learner=self)
-        available = np.ones(n_pool, dtype=bool)
-        bought = 0
-        while bought < n_queries:
-            candidates = np.flatnonzero(available)
-            k = min(batch_size, n_queries - bought)
-            # A label budget is exact: the last batch is cut to fit.
-            left = labels_left(criteria, self)
-            if left is not None:
-                if left <= 0:
-                    break
-                k = min(k, left)
-            local, _ = self._query(take_rows(X_pool, candidates), k)
-            positions = candidates[local]
-            rows = take_rows(X_pool, positions)
-            answers = ask(oracle, rows, positions)
-            params = split_row_params(fit_params, n_pool, positions)
-            record = self._teach_round(
-                positions, rows, answers, params, X_val, y_val, verbose
-            )
-            available[positions] = False
-            bought += k
-            reason = first_reason(
-                criteria, self, X_pool, np.flatnonzero(available), record
-            )
-            if reason:
-                record["stopped"] = reason
-                break
-        return self
-
-    def _teach_round(self, positions, rows, answers, params, X_val, y_val, verbose):
-        """Teach one round's answers and record the round in ``history_``.
-
-        If the oracle left some rows unanswered (NaN), the others are taught
-        and recorded, then a ValueError names the unanswered positions.
-        """
-        answered = ~np.isnan(answers)
-        if not answered.all():
-            kept = positions[answered]
-            if kept.size:
-                keep = np.flatnonzero(answered)
-                kept_rows = take_rows(rows, keep)
-                self._teach_validated(
-                    kept_rows,
-                    answers[answered],
-                    kept_rows,
-                    split_row_params(params, len(positions), keep),
-                )
-                self.history_.append(self._record(kept, X_val, y_val))
-            raise ValueError(
-                f"The oracle returned NaN for pool positions "
-                f"{positions[~answered].tolist()}; the {kept.size} other answers "
-                "of this round were taught. Give a number for every row."
-            )
-        self._teach_validated(rows, answers, rows, params)
-        record = self._record(positions, X_val, y_val)
-        self.history_.append(record)
-        if verbose:
-            rmse = record["val_rmse"]
-            tail = "" if rmse is None else f", validation RMSE {rmse:.4g}"
-            print(f"round {record['round']}: {record['n_labels']} labels{tail}")
-        return record
-
-    def _record(self, positions, X_val, y_val):
-        val_rmse = val_mae = None
-        if X_val is not None:
-            val_rmse, val_mae = errors(y_val, self.predict(X_val))
-        return {
-            "round": len(self.history_) + 1,
-            "n_labels": self.n_labeled_,
-            "positions": np.asarray(positions, dtype=np.intp),
-            "val_rmse": val_rmse,
-            "val_mae": val_mae,
+        options = {
+            "n_queries": n_queries,
+            "batch_size": batch_size,
+            "X_val": X_val,
+            "y_val": y_val,
+            "verbose": verbose,
+            "stopping": stopping,
         }
+        teach = self._teach_validated
+        return _learning.learn(self, teach, X_pool, oracle, options, fit_params)
 
     # -------------------------------------------------------------- helpers
 
-    def _get_estimator(self):
-        if self.estimator is None:
-            return RandomForestRegressor(n_estimators=100, n_jobs=self.n_jobs)
-        return self.estimator
+    def _set_state(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+        return self
 
-    def _resolve_batch_selection(self, strategy):
-        return resolve_batch_selection(self.batch_selection, strategy)
+    # Kept for simulation.py, synthesis.py and benchmarks/synthesis.py, which
+    # still call them; the learner's own modules call the functions.
+    def _get_estimator(self):
+        return default_estimator(self)
 
     def _validate_X(self, X, reset):
         return validate_X(self, X, reset)
 
     def _rng(self, salt):
-        """A RandomState for one step, reproducible from an int ``random_state``."""
-        if isinstance(self.random_state, Integral):
-            return np.random.RandomState([int(self.random_state) % 2**32, salt % 2**32])
-        return check_random_state(self.random_state)
+        return learner_rng(self, salt)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        models = [self._get_estimator()]
+        models = [default_estimator(self)]
         if isinstance(self.committee, list):
             models = self.committee
         inner = [get_tags(model).input_tags for model in models]

@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.validation import _num_samples, validate_data
 
+from ._members import default_estimator
 from ._rows import is_row_param
 
 
@@ -152,7 +153,7 @@ def validate_X(learner, X, reset):
     Pipeline, sparse or NaN only if every model accepts them; ``reset``
     records the features (``fit``), otherwise they must match them."""
     if reset:
-        estimator = learner._get_estimator()
+        estimator = default_estimator(learner)
         committee = learner.committee
         models = committee if isinstance(committee, list) else [estimator]
         if isinstance(estimator, Pipeline):
@@ -183,6 +184,21 @@ def validate_X(learner, X, reset):
         accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
         ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
     )
+
+
+def validate_rows(learner, X):
+    """``X`` checked against a fitted learner's features, zero rows allowed;
+    returns ``(X, n_rows)``."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[0] == 0:
+        if shape[1] != learner.n_features_in_:
+            raise ValueError(
+                f"X has {shape[1]} features, but the learner was fit on "
+                f"{learner.n_features_in_} features; pass rows with those features."
+            )
+        return X, 0
+    X = validate_X(learner, X, reset=False)
+    return X, _num_samples(X)
 
 
 def check_validation_set(learner, X_val, y_val):

@@ -11,10 +11,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._dask import dask_decide, is_dask_collection
+from ._dask import dask_stream_scores, is_dask_collection
 from ._regressor import ActiveLearningRegressor
 from ._rows import take_rows
-from ._validation import check_targets
+from ._teaching import can_teach_incrementally
+from ._validation import check_targets, validate_rows
 
 
 class StreamSelector(BaseEstimator):
@@ -183,8 +184,8 @@ class StreamSelector(BaseEstimator):
         if is_dask_collection(X):
             if not hasattr(self, "n_seen_"):
                 self._start()
-            return dask_decide(self, learner, X)
-        X, n = learner._validate_rows(X)
+            return self._select(dask_stream_scores(learner, X, self._score_rng))
+        X, n = validate_rows(learner, X)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:
@@ -278,14 +279,14 @@ class StreamSelector(BaseEstimator):
 
     def _update(self, X, y):
         learner = self._fitted_learner()
-        X, n = learner._validate_rows(X)
+        X, n = validate_rows(learner, X)
         y = check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:
             return self
         if self._use_partial_fit(learner):
-            learner._teach_incremental(X, y, self._bag_rng)
+            learner.teach_incremental(X, y, random_state=self._bag_rng)
         else:
             # Stored first (refused, with nothing changed, if the fitted model
             # cannot take the rows), then refit once enough are waiting.
@@ -311,7 +312,7 @@ class StreamSelector(BaseEstimator):
     def _use_partial_fit(self, learner):
         if self.incremental is False:
             return False
-        able = learner._can_teach_incrementally()
+        able = can_teach_incrementally(learner)
         if self.incremental is True and not able:
             raise ValueError(
                 "incremental=True needs a learner whose regressor and committee "
