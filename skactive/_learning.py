@@ -10,12 +10,12 @@ same for both.
 import numpy as np
 from sklearn.utils.validation import _num_samples
 
+from ._criteria import first_reason, labels_left, start_criteria
 from ._dask import DaskPool, is_dask_collection
 from ._metrics import errors
 from ._querying import query_rows
 from ._rows import split_row_params, take_rows
 from ._validation import ask, check_n, check_oracle, check_validation_set, validate_X
-from .stopping import first_reason, labels_left, start_criteria
 
 
 class MemoryPool:
