@@ -173,14 +173,14 @@ class StreamSelector(BaseEstimator):
         selected : ndarray of bool, shape (n_rows,)
             True where the label should be bought.
         """
-        checked = self._check_params()
-        with self._unchanged_on_error():
+        checked = _check_params(self)
+        with _unchanged_on_error(self):
             selected = self._decide(X)
         self._checked_params = checked
         return selected
 
     def _decide(self, X):
-        learner = self._fitted_learner()
+        learner = _fitted_learner(self)
         if is_dask_collection(X):
             if not hasattr(self, "n_seen_"):
                 self._start()
@@ -271,21 +271,21 @@ class StreamSelector(BaseEstimator):
             later updates work. If the refit fails, the error is raised and
             the labels stay in the learner, waiting for the next refit.
         """
-        checked = self._check_params()
-        with self._unchanged_on_error():
+        checked = _check_params(self)
+        with _unchanged_on_error(self):
             self._update(X, y)
         self._checked_params = checked
         return self
 
     def _update(self, X, y):
-        learner = self._fitted_learner()
+        learner = _fitted_learner(self)
         X, n = validate_rows(learner, X)
         y = check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
             self._start()
         if n == 0:
             return self
-        if self._use_partial_fit(learner):
+        if _use_partial_fit(self, learner):
             learner.teach_incremental(X, y, random_state=self._bag_rng)
         else:
             # Stored first (refused, with nothing changed, if the fitted model
@@ -303,69 +303,16 @@ class StreamSelector(BaseEstimator):
         -------
         self : object
         """
-        learner = self._fitted_learner()
+        learner = _fitted_learner(self)
         if getattr(learner, "n_awaiting_refit_", 0):
             empty = take_rows(learner.X_labeled_, np.arange(0))
             learner.teach(empty, np.zeros(0))
         return self
 
-    def _use_partial_fit(self, learner):
-        if self.incremental is False:
-            return False
-        able = can_teach_incrementally(learner)
-        if self.incremental is True and not able:
-            raise ValueError(
-                "incremental=True needs a learner whose regressor and committee "
-                "members all have partial_fit (and no per-row fit parameter); "
-                "use incremental='auto' or False to refit in batches instead."
-            )
-        return able
-
-    def _fitted_learner(self):
-        learner = self.learner
-        if not isinstance(learner, ActiveLearningRegressor):
-            raise TypeError(
-                "learner must be a fitted skactive.ActiveLearningRegressor; got "
-                f"{type(learner).__name__}."
-            )
-        if getattr(learner, "strategy_", None) is None:
-            # check_is_fitted raises the usual NotFittedError (and is slow on a
-            # fitted meta-estimator, so it runs only when something is missing).
-            check_is_fitted(learner, "strategy_")
-        return learner
-
     @property
     def n_pending_(self):
         """Bought labels in the learner that it was not refit on yet."""
         return int(getattr(self.learner, "n_awaiting_refit_", 0))
-
-    @contextlib.contextmanager
-    def _unchanged_on_error(self):
-        """Restore the selector's own state (counts, threshold, random
-        states) if the block raises; the learner guards its own."""
-        params = set(self._get_param_names())
-        saved = copy.deepcopy(
-            {k: v for k, v in self.__dict__.items() if k not in params}
-        )
-        try:
-            yield
-        except BaseException:
-            for key in [k for k in self.__dict__ if k not in params]:
-                del self.__dict__[key]
-            self.__dict__.update(saved)
-            raise
-
-    def _check_params(self):
-        """Validate the parameters, once per distinct set of values: the
-        caller records the returned key when its call worked."""
-        current = tuple(
-            (name, repr(getattr(self, name)))
-            for name in self._parameter_constraints
-            if name != "learner"
-        ) + (id(self.learner),)
-        if getattr(self, "_checked_params", None) != current:
-            self._validate_params()
-        return current
 
 
 def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):
@@ -381,3 +328,60 @@ def _threshold_pass(raw, forced, scale, threshold, count, window, up, down):
         threshold *= up if buy else down
         selected[i] = buy
     return selected, (scale, threshold)
+
+
+def _fitted_learner(selector):
+    learner = selector.learner
+    if not isinstance(learner, ActiveLearningRegressor):
+        raise TypeError(
+            "learner must be a fitted skactive.ActiveLearningRegressor; got "
+            f"{type(learner).__name__}."
+        )
+    if getattr(learner, "strategy_", None) is None:
+        # check_is_fitted raises the usual NotFittedError (and is slow on a
+        # fitted meta-estimator, so it runs only when something is missing).
+        check_is_fitted(learner, "strategy_")
+    return learner
+
+
+def _use_partial_fit(selector, learner):
+    if selector.incremental is False:
+        return False
+    able = can_teach_incrementally(learner)
+    if selector.incremental is True and not able:
+        raise ValueError(
+            "incremental=True needs a learner whose regressor and committee "
+            "members all have partial_fit (and no per-row fit parameter); "
+            "use incremental='auto' or False to refit in batches instead."
+        )
+    return able
+
+
+def _check_params(selector):
+    """Validate the parameters, once per distinct set of values: the
+    caller records the returned key when its call worked."""
+    current = tuple(
+        (name, repr(getattr(selector, name)))
+        for name in selector._parameter_constraints
+        if name != "learner"
+    ) + (id(selector.learner),)
+    if getattr(selector, "_checked_params", None) != current:
+        selector._validate_params()
+    return current
+
+
+@contextlib.contextmanager
+def _unchanged_on_error(selector):
+    """Restore the selector's own state (counts, threshold, random
+    states) if the block raises; the learner guards its own."""
+    params = set(selector._get_param_names())
+    saved = copy.deepcopy(
+        {k: v for k, v in selector.__dict__.items() if k not in params}
+    )
+    try:
+        yield
+    except BaseException:
+        for key in [k for k in selector.__dict__ if k not in params]:
+            del selector.__dict__[key]
+        selector.__dict__.update(saved)
+        raise

@@ -205,50 +205,6 @@ def test_fit_params_the_estimator_rejects_raise(split):
         alr.fit(X, y, not_a_parameter=1)
 
 
-def test_learn_reads_oracle_only_at_queried_positions(split, recording_oracle):
-    X, y, X_pool, y_pool, X_test, y_test = split
-    oracle = recording_oracle(y_pool)
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    alr.learn(X_pool, oracle, n_queries=25, batch_size=10, X_val=X_test, y_val=y_test)
-    queried = np.concatenate([r["positions"] for r in alr.history_])
-    assert sorted(oracle.read) == sorted(queried.tolist())
-    assert len(set(queried.tolist())) == 25
-    assert [r["n_labels"] for r in alr.history_] == [50, 60, 65]
-    assert all(r["val_rmse"] > 0 for r in alr.history_)
-    assert alr.n_labeled_ == 65
-
-
-def test_learn_with_callable_oracle(split):
-    X, y, X_pool, y_pool, *_ = split
-    calls = []
-
-    def oracle(rows):
-        calls.append(len(rows))
-        return rows[:, 0] * 2.0
-
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    alr.learn(X_pool, oracle, n_queries=20, batch_size=10)
-    assert calls == [10, 10]
-    np.testing.assert_allclose(alr.y_labeled_[-20:], alr.X_labeled_[-20:, 0] * 2.0)
-
-
-def test_oracle_failing_in_round_k_keeps_earlier_labels(split):
-    X, y, X_pool, *_ = split
-    calls = {"n": 0}
-
-    def flaky(rows):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("the lab is closed")
-        return rows[:, 0]
-
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    with pytest.raises(RuntimeError, match="lab is closed"):
-        alr.learn(X_pool, flaky, n_queries=50, batch_size=10)
-    assert alr.n_labeled_ == 60
-    assert len(alr.history_) == 2
-
-
 def snapshot(alr, X):
     return alr.n_labeled_, alr.predict(X).copy(), len(alr.history_)
 
@@ -258,38 +214,6 @@ def assert_unchanged(alr, X, before):
     assert alr.n_labeled_ == n
     assert len(alr.history_) == rounds
     np.testing.assert_allclose(alr.predict(X), pred)
-
-
-@pytest.mark.parametrize(
-    "answers, match",
-    [
-        (lambda rows: rows[:-1, 0], "answers for"),
-        (lambda rows: np.full(len(rows), "abc"), "non-numeric"),
-        (lambda rows: np.full(len(rows), np.inf), "infinite"),
-    ],
-)
-def test_bad_oracle_answers_raise_and_keep_learner(split, answers, match):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    before = snapshot(alr, X_pool)
-    with pytest.raises(ValueError, match=match):
-        alr.learn(X_pool, answers, n_queries=5, batch_size=5)
-    assert_unchanged(alr, X_pool, before)
-
-
-def test_oracle_nan_keeps_the_answered_rows(split):
-    X, y, X_pool, *_ = split
-
-    def half_answered(rows):
-        out = rows[:, 0].copy()
-        out[::2] = np.nan
-        return out
-
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match="NaN"):
-        alr.learn(X_pool, half_answered, n_queries=6, batch_size=6)
-    assert alr.n_labeled_ == 43
-    assert not np.isnan(alr.y_labeled_).any()
 
 
 @pytest.mark.parametrize(
