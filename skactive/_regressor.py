@@ -312,17 +312,20 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
         Examples
         --------
+        A simulator labels any row of the unit square; no pool is needed.
+
         >>> import numpy as np
-        >>> from sklearn.datasets import make_friedman1
         >>> from skactive import ActiveLearningRegressor
-        >>> X, y = make_friedman1(n_samples=200, random_state=0)
-        >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:30], y[:30])
+        >>> def simulator(X):
+        ...     return np.sin(6 * X[:, 0]) + X[:, 1] ** 2
+        >>> X_start = np.random.RandomState(0).uniform(size=(20, 2))
+        >>> alr = ActiveLearningRegressor(random_state=0)
+        >>> alr = alr.fit(X_start, simulator(X_start))
         >>> X_new = alr.synthesize(5)
-        >>> X_new.shape
-        (5, 10)
-        >>> y_new = 10 * np.sin(np.pi * X_new[:, 0] * X_new[:, 1])  # any oracle
-        >>> alr.teach(X_new, y_new).n_labeled_
-        35
+        >>> X_new.shape, bool(((X_new >= 0) & (X_new <= 1)).all())
+        ((5, 2), True)
+        >>> alr.teach(X_new, simulator(X_new)).n_labeled_
+        25
         """
         from .synthesis import synthesize  # a feature of its own, loaded on use
 
