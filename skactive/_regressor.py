@@ -33,6 +33,8 @@ from ._validation import (
     check_n,
     check_row_params,
     check_targets,
+    features_kept_on_error,
+    parameter_models,
     validate_rows,
     validate_X,
 )
@@ -202,27 +204,10 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None. Pass the targets, with NaN for unlabeled rows."
             )
-        # validate_data(reset=True) records the input's features at once; a
-        # fit that fails later must not leave a fitted learner expecting them.
-        seen = {
-            name: self.__dict__[name]
-            for name in ("n_features_in_", "feature_names_in_")
-            if name in self.__dict__
-        }
-        try:
-            return self._fit(X, y, fit_params)
-        except Exception:
-            for name in ("n_features_in_", "feature_names_in_"):
-                self.__dict__.pop(name, None)
-            self.__dict__.update(seen)
-            raise
-
-    def _fit(self, X, y, fit_params):
-        X_valid = validate_X(self, X, reset=True)
-        y = check_targets(y, _num_samples(X_valid), allow_nan=True)
-        return self._set_state(fitted_state(self, X, X_valid, y, fit_params))
-
-    # -------------------------------------------------------------- predict
+        with features_kept_on_error(self):
+            X_valid = validate_X(self, X, reset=True)
+            y = check_targets(y, _num_samples(X_valid), allow_nan=True)
+            return self._set_state(fitted_state(self, X, X_valid, y, fit_params))
 
     # -------------------------------------------------------------- predict
 
@@ -534,10 +519,7 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        models = [default_estimator(self)]
-        if isinstance(self.committee, list):
-            models = self.committee
-        inner = [get_tags(model).input_tags for model in models]
+        inner = [get_tags(model).input_tags for model in parameter_models(self)]
         for name in ("allow_nan", "sparse", "categorical", "string"):
             setattr(tags.input_tags, name, all(getattr(t, name) for t in inner))
         return tags

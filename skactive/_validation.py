@@ -1,6 +1,7 @@
 """Checks of what users hand the learner: targets, ``n``, oracles and their
 answers, per-row fit parameters."""
 
+import contextlib
 import warnings
 from numbers import Integral
 
@@ -148,14 +149,36 @@ def ask(oracle, rows, positions):
     return answers
 
 
+def parameter_models(learner):
+    """The models a learner's parameters will fit: the committee list, or
+    the estimator (the default forest when it is None)."""
+    committee = learner.committee
+    return committee if isinstance(committee, list) else [default_estimator(learner)]
+
+
+@contextlib.contextmanager
+def features_kept_on_error(learner):
+    """Give the learner back the features it had if the block raises:
+    ``validate_data(reset=True)`` records the input's features at once, and
+    a fit that fails later must not leave a fitted learner expecting them."""
+    names = ("n_features_in_", "feature_names_in_")
+    seen = {name: learner.__dict__[name] for name in names if name in learner.__dict__}
+    try:
+        yield
+    except Exception:
+        for name in names:
+            learner.__dict__.pop(name, None)
+        learner.__dict__.update(seen)
+        raise
+
+
 def validate_X(learner, X, reset):
     """``X`` checked against what the learner's models take: raw frames for a
     Pipeline, sparse or NaN only if every model accepts them; ``reset``
     records the features (``fit``), otherwise they must match them."""
     if reset:
+        models = parameter_models(learner)
         estimator = default_estimator(learner)
-        committee = learner.committee
-        models = committee if isinstance(committee, list) else [estimator]
         if isinstance(estimator, Pipeline):
             models = [*models, estimator]
     else:
