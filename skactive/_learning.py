@@ -8,7 +8,7 @@ same for both.
 """
 
 import numpy as np
-from sklearn.utils.validation import _num_samples
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._criteria import first_reason, labels_left, start_criteria
 from ._dask import DaskPool, is_dask_collection
@@ -156,3 +156,71 @@ def _validation_errors(learner, X_val, y_val):
     if X_val is not None:
         val_rmse, val_mae = errors(y_val, learner.predict(X_val))
     return {"val_rmse": val_rmse, "val_mae": val_mae}
+
+
+class LearningMixin:
+    """The loop of a fitted :class:`~skactive.ActiveLearningRegressor`:
+    :meth:`learn` runs :func:`learn` above with the learner's own teach."""
+
+    def learn(
+        self,
+        X_pool,
+        oracle,
+        *,
+        n_queries,
+        batch_size=None,
+        X_val=None,
+        y_val=None,
+        verbose=False,
+        stopping=None,
+        **fit_params,
+    ):
+        """Run the active-learning loop: query, ask the oracle, teach, repeat.
+
+        Parameters
+        ----------
+        X_pool : array-like or sparse matrix of shape (n_pool, n_features)
+            Candidate rows. A row is queried at most once per call; the
+            learner does not recognise rows it was taught earlier, so pass
+            only rows that are still unlabeled.
+        oracle : callable or array-like of shape (n_pool,)
+            A callable takes the queried rows and returns their targets. An
+            array holds the targets aligned with ``X_pool`` and is read only
+            at the queried positions.
+        n_queries : int
+            Number of labels to buy.
+        batch_size : int, default=None
+            Rows per round; None means the learner's ``batch_size``.
+        X_val, y_val : array-like, default=None
+            A validation set; its RMSE is recorded after every round.
+        verbose : bool, default=False
+            Print one line per round.
+        stopping : criterion or list of criteria, default=None
+            From :mod:`skactive.stopping`, validated (with any data they
+            hold) before the first label is bought and checked after every
+            round; the first that fires ends the loop before ``n_queries``
+            and writes its reason into the round's record as
+            ``history_[-1]["stopped"]``. A :class:`~skactive.LabelBudget` is
+            exact: the last batch is cut to fit it, and a learner already at
+            the budget buys nothing.
+        **fit_params : dict
+            Fit parameters for the pool rows: a per-row one (such as
+            ``sample_weight``) has one value per row of ``X_pool`` and is
+            passed, with its rows, to the fits that teach them.
+
+        Returns
+        -------
+        self : object
+            The learner, taught every answer. If the oracle fails in a round,
+            every label from the earlier rounds is kept.
+        """
+        check_is_fitted(self)
+        options = {
+            "n_queries": n_queries,
+            "batch_size": batch_size,
+            "X_val": X_val,
+            "y_val": y_val,
+            "verbose": verbose,
+            "stopping": stopping,
+        }
+        return learn(self, self._teach_validated, X_pool, oracle, options, fit_params)

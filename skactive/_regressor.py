@@ -3,7 +3,10 @@
 The class stores its parameters, validates what it is given and delegates:
 fitting and teaching build the new fitted state in :mod:`._teaching`, a
 query runs in :mod:`._querying`, the loop of ``learn`` in :mod:`._learning`.
-Only its methods assign fitted state.
+``teach`` / ``teach_incremental``, ``learn`` and ``synthesize`` are defined,
+with their documentation, beside the code they run: in ``TeachingMixin``,
+``LearningMixin`` and ``SynthesisMixin``. Only the learner's methods assign
+fitted state.
 """
 
 from numbers import Integral
@@ -14,34 +17,35 @@ from sklearn.base import (
     RegressorMixin,
     _fit_context,
 )
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from . import _learning
 from ._dask import dask_query, is_dask_collection
+from ._learning import LearningMixin
 from ._members import default_estimator, predict_rows, transform_for_final
 from ._querying import query_rows
 from ._seeding import learner_rng
-from ._teaching import (
-    check_model_takes,
-    fitted_state,
-    incremental_state,
-    taught_state,
-)
+from ._synthesizing import SynthesisMixin
+from ._teaching import TeachingMixin, fitted_state
 from ._validation import (
     check_n,
-    check_row_params,
     check_targets,
     features_kept_on_error,
     parameter_models,
-    validate_rows,
     validate_X,
 )
 from .strategies._registry import BATCH_SELECTIONS, STRATEGIES
 
 
-class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator):
+class ActiveLearningRegressor(
+    TeachingMixin,
+    LearningMixin,
+    SynthesisMixin,
+    RegressorMixin,
+    MetaEstimatorMixin,
+    BaseEstimator,
+):
     """A regressor that also says which unlabeled rows are worth labeling next.
 
     Wraps any scikit-learn regressor (or a ``Pipeline`` ending in one, or a
@@ -259,69 +263,6 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
         positions, scores = query_rows(self, X_pool, check_n(n, _num_samples(X_pool)))
         return (positions, scores) if return_scores else positions
 
-    # ----------------------------------------------------------- synthesize
-
-    # ----------------------------------------------------------- synthesize
-
-    def synthesize(self, n=1, *, bounds=None):
-        """Membership query synthesis: ``n`` new rows worth labeling, in no pool.
-
-        The rows lie in the domain of the rows ``fit`` was given (labeled or
-        not) and taught since: each numeric column within its range, integer
-        columns holding integers, categorical columns taking only values
-        seen. A per-row score strategy's rows maximise its score, weighted by
-        how much of the domain lies near them (so they do not pile up on its
-        boundary), spread apart (no near-duplicates); a batch strategy (the
-        default, ``"lcmd"``) chooses its batch from uniform candidates of the
-        domain as from a pool. They are meant for an oracle
-        that can label any row (a simulator, a lab): pass the answers to
-        :meth:`teach`. With the ``"random"`` strategy they are a uniform
-        random design in the domain.
-        See :func:`skactive.synthesis.synthesize` for the method.
-
-        Parameters
-        ----------
-        n : int, default=1
-            Number of rows.
-        bounds : dict or sequence, default=None
-            Replace the learned domain of some columns: a dict from column
-            (name or position) to ``(low, high)`` for a numeric column or a
-            list of allowed values for a categorical one, or one such entry
-            (or None) per column.
-
-        Returns
-        -------
-        X_new : DataFrame, ndarray or sparse matrix of shape (n, n_features)
-            Like the rows given to ``fit``: a DataFrame in gives a DataFrame
-            with the same columns and dtypes. Most informative first.
-
-        Examples
-        --------
-        A simulator labels any row of the unit square; no pool is needed.
-
-        >>> import numpy as np
-        >>> from skactive import ActiveLearningRegressor
-        >>> def simulator(X):
-        ...     return np.sin(6 * X[:, 0]) + X[:, 1] ** 2
-        >>> X_start = np.random.RandomState(0).uniform(size=(20, 2))
-        >>> alr = ActiveLearningRegressor(random_state=0)
-        >>> alr = alr.fit(X_start, simulator(X_start))
-        >>> X_new = alr.synthesize(5)
-        >>> X_new.shape, bool(((X_new >= 0) & (X_new <= 1)).all())
-        ((5, 2), True)
-        >>> alr.teach(X_new, simulator(X_new)).n_labeled_
-        25
-        """
-        from .synthesis import synthesize  # a feature of its own, loaded on use
-
-        check_is_fitted(self)
-        return synthesize(
-            self,
-            n,
-            bounds=bounds,
-            random_state=learner_rng(self, salt=self.n_labeled_ + 2),
-        )
-
     def model_space(self, X):
         """Rows as the final regressor sees them (after a Pipeline's transforms).
 
@@ -343,161 +284,6 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             self.estimator_ if self.estimator_ is not None else self.committee_[0]
         )
         return transform_for_final(reference, X)
-
-    # ---------------------------------------------------------------- teach
-
-    def teach(self, X, y, *, refit=True, **fit_params):
-        """Add labeled rows and refit.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            The new rows. Zero rows add nothing: then ``teach`` only refits
-            if rows taught with ``refit=False`` are waiting (and ``refit``
-            is True).
-        y : array-like of shape (n_samples,)
-            Their targets (no NaN).
-        refit : bool, default=True
-            False: store the rows and targets at once (``X_labeled_``,
-            ``y_labeled_``, ``n_labeled_`` include them, and a learner saved
-            now keeps them) but leave the models as they are until a later
-            ``teach`` with ``refit=True``, which refits on every stored row.
-            ``n_awaiting_refit_`` counts the rows waiting. The rows must be
-            ones the fitted model can take (they are passed through its
-            ``predict`` first), so a refit cannot fail later because of them.
-            This is how :class:`~skactive.StreamSelector` keeps every label
-            it bought without a refit per label.
-        **fit_params : dict
-            Per-row fit parameters for the new rows (``sample_weight``
-            defaults to 1 for them), one value per new row.
-
-        Returns
-        -------
-        self : object
-            The learner. If anything fails, it is left unchanged.
-        """
-        check_is_fitted(self)
-        raw_X = X
-        X, n_new = validate_rows(self, X)
-        y = check_targets(y, n_new, allow_nan=False)
-        check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
-        if n_new == 0:
-            if refit and getattr(self, "n_awaiting_refit_", 0):
-                return self._teach_validated(X, y, raw_X, {})
-            return self
-        if not refit:
-            check_model_takes(self, X)
-        return self._teach_validated(X, y, raw_X, fit_params, refit=refit)
-
-    def teach_incremental(self, X, y, *, random_state=None):
-        """Add labeled rows by updating the fitted models, without a refit.
-
-        Each model is updated with its ``partial_fit``: the regressor on the
-        new rows, and every committee member on a Poisson(1) resample of
-        them (the online bagging of Oza and Russell [1]_). The rows are in
-        ``X_labeled_``, ``y_labeled_`` and ``n_labeled_`` at once. This is
-        the incremental path of :class:`~skactive.StreamSelector`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The new rows (zero rows add nothing).
-        y : array-like of shape (n_samples,)
-            Their targets (no NaN).
-        random_state : int, RandomState instance or None, default=None
-            Draws the committee members' resamples.
-
-        Returns
-        -------
-        self : object
-            The learner. A ValueError is raised, and the learner left
-            unchanged, unless every model is a bare regressor with
-            ``partial_fit`` and no fit parameter is per row; the learner is
-            also left unchanged if an update fails.
-
-        References
-        ----------
-        .. [1] N. C. Oza and S. Russell, "Online bagging and boosting",
-           AISTATS 2001.
-        """
-        check_is_fitted(self)
-        X, n_new = validate_rows(self, X)
-        y = check_targets(y, n_new, allow_nan=False)
-        if n_new == 0:
-            return self
-        rng = check_random_state(random_state)
-        return self._set_state(incremental_state(self, X, y, rng))
-
-    def _teach_validated(self, X, y, raw_X, fit_params, refit=True):
-        """Where every taught label lands: append validated rows, refit
-        (unless ``refit`` is False), and swap the new state in."""
-        return self._set_state(taught_state(self, X, y, raw_X, fit_params, refit))
-
-    # ---------------------------------------------------------------- learn
-
-    def learn(
-        self,
-        X_pool,
-        oracle,
-        *,
-        n_queries,
-        batch_size=None,
-        X_val=None,
-        y_val=None,
-        verbose=False,
-        stopping=None,
-        **fit_params,
-    ):
-        """Run the active-learning loop: query, ask the oracle, teach, repeat.
-
-        Parameters
-        ----------
-        X_pool : array-like or sparse matrix of shape (n_pool, n_features)
-            Candidate rows. A row is queried at most once per call; the
-            learner does not recognise rows it was taught earlier, so pass
-            only rows that are still unlabeled.
-        oracle : callable or array-like of shape (n_pool,)
-            A callable takes the queried rows and returns their targets. An
-            array holds the targets aligned with ``X_pool`` and is read only
-            at the queried positions.
-        n_queries : int
-            Number of labels to buy.
-        batch_size : int, default=None
-            Rows per round; None means the learner's ``batch_size``.
-        X_val, y_val : array-like, default=None
-            A validation set; its RMSE is recorded after every round.
-        verbose : bool, default=False
-            Print one line per round.
-        stopping : criterion or list of criteria, default=None
-            From :mod:`skactive.stopping`, validated (with any data they
-            hold) before the first label is bought and checked after every
-            round; the first that fires ends the loop before ``n_queries``
-            and writes its reason into the round's record as
-            ``history_[-1]["stopped"]``. A :class:`~skactive.LabelBudget` is
-            exact: the last batch is cut to fit it, and a learner already at
-            the budget buys nothing.
-        **fit_params : dict
-            Fit parameters for the pool rows: a per-row one (such as
-            ``sample_weight``) has one value per row of ``X_pool`` and is
-            passed, with its rows, to the fits that teach them.
-
-        Returns
-        -------
-        self : object
-            The learner, taught every answer. If the oracle fails in a round,
-            every label from the earlier rounds is kept.
-        """
-        check_is_fitted(self)
-        options = {
-            "n_queries": n_queries,
-            "batch_size": batch_size,
-            "X_val": X_val,
-            "y_val": y_val,
-            "verbose": verbose,
-            "stopping": stopping,
-        }
-        teach = self._teach_validated
-        return _learning.learn(self, teach, X_pool, oracle, options, fit_params)
 
     # -------------------------------------------------------------- helpers
 

@@ -1,12 +1,14 @@
 """The fitted state of a learner: fit on the labeled rows, then add taught
-rows (refit now, refit later, or update through ``partial_fit``).
+rows (refit now, refit later, or update through ``partial_fit``), and
+:class:`TeachingMixin`, the learner's ``teach`` and ``teach_incremental``.
 
 Each function returns the new state as a dict and changes nothing; the
 learner assigns it, so a fit that fails leaves the learner as it was.
 """
 
 import numpy as np
-from sklearn.utils.validation import _num_samples
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from ._budget import budgeted_state
 from ._domain import learn_domain
@@ -19,6 +21,7 @@ from ._rows import (
     take_rows,
 )
 from ._seeding import learner_rng
+from ._validation import check_row_params, check_targets, validate_rows
 from .strategies._registry import resolve_batch_selection, resolve_strategy
 
 
@@ -150,3 +153,95 @@ def incremental_state(learner, X, y, rng):
     if getattr(learner, "domain_", None) is not None:
         state["domain_"] = learner.domain_.union(X)
     return state
+
+
+class TeachingMixin:
+    """Teaching a fitted :class:`~skactive.ActiveLearningRegressor` new
+    labeled rows; the state comes from the functions above."""
+
+    def teach(self, X, y, *, refit=True, **fit_params):
+        """Add labeled rows and refit.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The new rows. Zero rows add nothing: then ``teach`` only refits
+            if rows taught with ``refit=False`` are waiting (and ``refit``
+            is True).
+        y : array-like of shape (n_samples,)
+            Their targets (no NaN).
+        refit : bool, default=True
+            False: store the rows and targets at once (``X_labeled_``,
+            ``y_labeled_``, ``n_labeled_`` include them, and a learner saved
+            now keeps them) but leave the models as they are until a later
+            ``teach`` with ``refit=True``, which refits on every stored row.
+            ``n_awaiting_refit_`` counts the rows waiting. The rows must be
+            ones the fitted model can take (they are passed through its
+            ``predict`` first), so a refit cannot fail later because of them.
+            This is how :class:`~skactive.StreamSelector` keeps every label
+            it bought without a refit per label.
+        **fit_params : dict
+            Per-row fit parameters for the new rows (``sample_weight``
+            defaults to 1 for them), one value per new row.
+
+        Returns
+        -------
+        self : object
+            The learner. If anything fails, it is left unchanged.
+        """
+        check_is_fitted(self)
+        raw_X = X
+        X, n_new = validate_rows(self, X)
+        y = check_targets(y, n_new, allow_nan=False)
+        check_row_params(fit_params, n_new, self._fit_params, self.n_labeled_)
+        if n_new == 0:
+            if refit and getattr(self, "n_awaiting_refit_", 0):
+                return self._teach_validated(X, y, raw_X, {})
+            return self
+        if not refit:
+            check_model_takes(self, X)
+        return self._teach_validated(X, y, raw_X, fit_params, refit=refit)
+
+    def teach_incremental(self, X, y, *, random_state=None):
+        """Add labeled rows by updating the fitted models, without a refit.
+
+        Each model is updated with its ``partial_fit``: the regressor on the
+        new rows, and every committee member on a Poisson(1) resample of
+        them (the online bagging of Oza and Russell [1]_). The rows are in
+        ``X_labeled_``, ``y_labeled_`` and ``n_labeled_`` at once. This is
+        the incremental path of :class:`~skactive.StreamSelector`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The new rows (zero rows add nothing).
+        y : array-like of shape (n_samples,)
+            Their targets (no NaN).
+        random_state : int, RandomState instance or None, default=None
+            Draws the committee members' resamples.
+
+        Returns
+        -------
+        self : object
+            The learner. A ValueError is raised, and the learner left
+            unchanged, unless every model is a bare regressor with
+            ``partial_fit`` and no fit parameter is per row; the learner is
+            also left unchanged if an update fails.
+
+        References
+        ----------
+        .. [1] N. C. Oza and S. Russell, "Online bagging and boosting",
+           AISTATS 2001.
+        """
+        check_is_fitted(self)
+        X, n_new = validate_rows(self, X)
+        y = check_targets(y, n_new, allow_nan=False)
+        if n_new == 0:
+            return self
+        rng = check_random_state(random_state)
+        return self._set_state(incremental_state(self, X, y, rng))
+
+    def _teach_validated(self, X, y, raw_X, fit_params, refit=True):
+        """Where every taught label lands: append validated rows, refit
+        (unless ``refit`` is False), and swap the new state in."""
+        return self._set_state(taught_state(self, X, y, raw_X, fit_params, refit))
