@@ -52,7 +52,7 @@ class MemoryPool:
         return np.flatnonzero(self.available)
 
 
-def learn(learner, teach, X_pool, oracle, options, fit_params):
+def run_loop(learner, teach, X_pool, oracle, options, fit_params):
     """Run the loop of :meth:`ActiveLearningRegressor.learn`.
 
     Parameters
@@ -160,7 +160,7 @@ def _validation_errors(learner, X_val, y_val):
 
 class LearningMixin:
     """The loop of a fitted :class:`~skactive.ActiveLearningRegressor`:
-    :meth:`learn` runs :func:`learn` above with the learner's own teach."""
+    :meth:`learn` runs :func:`run_loop` with the learner's own teach."""
 
     def learn(
         self,
@@ -223,4 +223,6 @@ class LearningMixin:
             "verbose": verbose,
             "stopping": stopping,
         }
-        return learn(self, self._teach_validated, X_pool, oracle, options, fit_params)
+        return run_loop(
+            self, self._teach_validated, X_pool, oracle, options, fit_params
+        )
