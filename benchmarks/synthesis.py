@@ -53,6 +53,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from skactive import ActiveLearningRegressor
+from skactive._seeding import learner_rng
 from skactive.synthesis import synthesize
 
 CACHE = CACHE_DIR / "synthesis_runs.jsonl"
@@ -151,7 +152,7 @@ def run(function, learner_name, method, seed):
                 BATCH,
                 bounds=bounds,
                 density=0,
-                random_state=learner._rng(salt=learner.n_labeled_ + 2),
+                random_state=learner_rng(learner, salt=learner.n_labeled_ + 2),
             )
         else:
             X_new = uniform(box, BATCH, design_rng)

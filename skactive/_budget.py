@@ -4,7 +4,9 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import _num_samples
 
+from ._learning import round_record
 from ._rows import split_row_params, take_rows
+from ._seeding import learner_rng
 
 # Fitted attributes a budgeted fit copies from its inner learner.
 _LEARNED_STATE = (
@@ -42,7 +44,7 @@ def budgeted_state(learner, X, y, labeled, fit_params):
             f"budget={budget} is larger than the {labeled.size} labeled "
             "rows fit was given to buy from; lower the budget or pass more rows."
         )
-    order = learner._rng(salt=0).permutation(labeled.size)
+    order = learner_rng(learner, salt=0).permutation(labeled.size)
     start, rest = labeled[order[:initial]], np.sort(labeled[order[initial:]])
     inner, _ = fit_then_learn(
         clone(learner).set_params(budget=None),
@@ -89,7 +91,7 @@ def fit_then_learn(
     fit_params = fit_params or {}
     n = _num_samples(X)
     learner.fit(take_rows(X, start), y[start], **split_row_params(fit_params, n, start))
-    start_record = learner._record([], X_val, y_val)
+    start_record = round_record(learner, [], X_val, y_val)
     if n_queries > 0:
         learner.learn(
             take_rows(X, rest),

@@ -41,6 +41,13 @@ def final_step(estimator):
     return estimator[-1] if isinstance(estimator, Pipeline) else estimator
 
 
+def default_estimator(learner):
+    """The learner's ``estimator``, or the default forest when it is None."""
+    if learner.estimator is None:
+        return RandomForestRegressor(n_estimators=100, n_jobs=learner.n_jobs)
+    return learner.estimator
+
+
 def transform_for_final(estimator, X):
     """Pass ``X`` through every step of a Pipeline but the last."""
     if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:

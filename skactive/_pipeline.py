@@ -4,6 +4,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._dask import dask_query, is_dask_collection
+from ._members import transform_for_final
 from ._regressor import ActiveLearningRegressor
 
 
@@ -21,10 +22,6 @@ def _learner_step(pipeline):
         )
     check_is_fitted(learner)
     return learner
-
-
-def _transform(pipeline, X):
-    return pipeline[:-1].transform(X) if len(pipeline.steps) > 1 else X
 
 
 def query(pipeline, X_pool, n=1, *, return_scores=False):
@@ -59,8 +56,10 @@ def query(pipeline, X_pool, n=1, *, return_scores=False):
     >>> pipe = make_pipeline(
     ...     StandardScaler(), skactive.ActiveLearningRegressor(random_state=0)
     ... ).fit(X[:20], y[:20])
-    >>> skactive.query(pipe, X[20:], n=3).shape
-    (3,)
+    >>> positions = skactive.query(pipe, X[20:], n=3)
+    >>> pipe = skactive.teach(pipe, X[20:][positions], y[20:][positions])
+    >>> pipe[-1].n_labeled_
+    23
     """
     learner = _learner_step(pipeline)
     if is_dask_collection(X_pool):
@@ -68,7 +67,9 @@ def query(pipeline, X_pool, n=1, *, return_scores=False):
         return dask_query(
             learner, X_pool, n, return_scores=return_scores, transform=transform
         )
-    return learner.query(_transform(pipeline, X_pool), n, return_scores=return_scores)
+    return learner.query(
+        transform_for_final(pipeline, X_pool), n, return_scores=return_scores
+    )
 
 
 def teach(pipeline, X, y, **fit_params):
@@ -93,20 +94,10 @@ def teach(pipeline, X, y, **fit_params):
     -------
     pipeline : Pipeline
 
-    Examples
+    See Also
     --------
-    >>> from sklearn.datasets import make_friedman1
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> import skactive
-    >>> X, y = make_friedman1(n_samples=60, random_state=0)
-    >>> pipe = make_pipeline(
-    ...     StandardScaler(), skactive.ActiveLearningRegressor(random_state=0)
-    ... ).fit(X[:20], y[:20])
-    >>> pipe = skactive.teach(pipe, X[20:25], y[20:25])
-    >>> pipe[-1].n_labeled_
-    25
+    query : Its example queries, then teaches through a Pipeline.
     """
     learner = _learner_step(pipeline)
-    learner.teach(_transform(pipeline, X), y, **fit_params)
+    learner.teach(transform_for_final(pipeline, X), y, **fit_params)
     return pipeline

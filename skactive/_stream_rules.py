@@ -173,3 +173,19 @@ def start_threshold(rule, budget, plain_start):
     if budget >= 1:
         return 0.0
     return plain_start if rule == "threshold" else 1.0 / budget
+
+
+def threshold_pass(raw, forced, scale, threshold, count, window, up, down, jitter=None):
+    """The selection recurrence over one chunk of scores, in arrival order."""
+    selected = np.empty(raw.shape[0], dtype=bool)
+    raw_list, forced_list = raw.tolist(), forced.tolist()
+    factors = [1.0] * len(raw_list) if jitter is None else jitter.tolist()
+    floor_rate = 1.0 / window
+    for i, r in enumerate(raw_list):
+        count += 1
+        rate = 1.0 / count
+        scale += (rate if rate > floor_rate else floor_rate) * (r - scale)
+        buy = forced_list[i] or r > threshold * scale * factors[i]
+        threshold *= up if buy else down
+        selected[i] = buy
+    return selected, (scale, threshold)

@@ -1,6 +1,7 @@
 """Checks of what users hand the learner: targets, ``n``, oracles and their
 answers, per-row fit parameters."""
 
+import contextlib
 import warnings
 from numbers import Integral
 
@@ -10,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.validation import _num_samples, validate_data
 
+from ._members import default_estimator
 from ._rows import is_row_param
 
 
@@ -147,14 +149,36 @@ def ask(oracle, rows, positions):
     return answers
 
 
+def parameter_models(learner):
+    """The models a learner's parameters will fit: the committee list, or
+    the estimator (the default forest when it is None)."""
+    committee = learner.committee
+    return committee if isinstance(committee, list) else [default_estimator(learner)]
+
+
+@contextlib.contextmanager
+def features_kept_on_error(learner):
+    """Give the learner back the features it had if the block raises:
+    ``validate_data(reset=True)`` records the input's features at once, and
+    a fit that fails later must not leave a fitted learner expecting them."""
+    names = ("n_features_in_", "feature_names_in_")
+    seen = {name: learner.__dict__[name] for name in names if name in learner.__dict__}
+    try:
+        yield
+    except Exception:
+        for name in names:
+            learner.__dict__.pop(name, None)
+        learner.__dict__.update(seen)
+        raise
+
+
 def validate_X(learner, X, reset):
     """``X`` checked against what the learner's models take: raw frames for a
     Pipeline, sparse or NaN only if every model accepts them; ``reset``
     records the features (``fit``), otherwise they must match them."""
     if reset:
-        estimator = learner._get_estimator()
-        committee = learner.committee
-        models = committee if isinstance(committee, list) else [estimator]
+        models = parameter_models(learner)
+        estimator = default_estimator(learner)
         if isinstance(estimator, Pipeline):
             models = [*models, estimator]
     else:
@@ -183,6 +207,21 @@ def validate_X(learner, X, reset):
         accept_sparse=["csr", "csc"] if all(t.sparse for t in tags) else False,
         ensure_all_finite="allow-nan" if all(t.allow_nan for t in tags) else True,
     )
+
+
+def validate_rows(learner, X):
+    """``X`` checked against a fitted learner's features, zero rows allowed;
+    returns ``(X, n_rows)``."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[0] == 0:
+        if shape[1] != learner.n_features_in_:
+            raise ValueError(
+                f"X has {shape[1]} features, but the learner was fit on "
+                f"{learner.n_features_in_} features; pass rows with those features."
+            )
+        return X, 0
+    X = validate_X(learner, X, reset=False)
+    return X, _num_samples(X)
 
 
 def check_validation_set(learner, X_val, y_val):

@@ -26,8 +26,10 @@ from sklearn.utils.validation import _num_samples
 
 from ._budget import fit_then_learn
 from ._densify import densified
+from ._members import default_estimator
 from ._metrics import errors
 from ._progress import Progress
+from ._regressor import ActiveLearningRegressor
 from ._rows import take_rows
 from ._simulation_result import DEFAULT_STRATEGY, SimulationResult
 from ._warning_summary import summarize_warnings
@@ -273,11 +275,10 @@ def _fit_up_front(learner, X, y, n_pool, budget, seed):
     The targets are shuffled first: the check needs the target's values, not
     which row holds which, so no row's label is read before it is queried.
     """
-    get_estimator = getattr(learner, "_get_estimator", None)
-    if get_estimator is None:
+    if not isinstance(learner, ActiveLearningRegressor):
         return
-    committee = getattr(learner, "committee", None)
-    models = committee if isinstance(committee, list) else [get_estimator()]
+    committee = learner.committee
+    models = committee if isinstance(committee, list) else [default_estimator(learner)]
     n_samples = y.shape[0]
     size = min(n_pool, max(budget, 2000))
     rng = np.random.RandomState(seed)

@@ -16,13 +16,20 @@ Criteria that need no extra labels: :class:`StabilizingPredictions` and
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _num_samples
 
+from ._criteria import (  # noqa: F401  (the loops import them from here too)
+    first_reason,
+    labels_left,
+    start_criteria,
+)
 from ._metrics import errors
 from ._rows import take_rows
+from ._seeding import learner_rng
+from ._validation import validate_X
 
 __all__ = [
     "BaseStoppingCriterion",
@@ -69,6 +76,25 @@ class BaseStoppingCriterion(BaseEstimator):
         against it); the loops call it before the first round is bought."""
         self._validate_params()
 
+    def _check_rows(self, X, name, learner):
+        """The rows ``X`` (2-d, at least one) validated against the fitted
+        ``learner``; a ValueError naming the criterion and ``name`` if not."""
+        who = f"{type(self).__name__}: {name}"
+        shape = getattr(X, "shape", None)
+        if shape is None:
+            shape = np.shape(np.asarray(X, dtype=object))
+        if len(shape) != 2:
+            raise ValueError(
+                f"{who} must be 2-d, one row per row of the set; got shape "
+                f"{tuple(shape)}. Reshape it (array.reshape(1, -1) for one row)."
+            )
+        if shape[0] == 0:
+            raise ValueError(f"{who} has no row; pass rows.")
+        try:
+            return validate_X(learner, X, reset=False)
+        except ValueError as exc:
+            raise ValueError(f"{who} does not fit the learner: {exc}") from exc
+
     def labels_left(self, learner):
         """How many more labels the loop may buy before this criterion
         fires, or None for no limit. The loop cuts its next batch to fit."""
@@ -93,11 +119,11 @@ class LabelBudget(BaseStoppingCriterion):
     --------
     >>> from sklearn.datasets import make_friedman1
     >>> from skactive import ActiveLearningRegressor
-    >>> from skactive.stopping import LabelBudget
+    >>> from skactive.stopping import LabelBudget, PoolScoreBelow
     >>> X, y = make_friedman1(n_samples=200, random_state=0)
+    >>> first_to_fire = [PoolScoreBelow(fraction=0.1), LabelBudget(30)]
     >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:10], y[:10])
-    >>> alr = alr.learn(X[10:], y[10:], n_queries=100, batch_size=10,
-    ...                 stopping=LabelBudget(30))
+    >>> alr = alr.learn(X[10:], y[10:], n_queries=100, stopping=first_to_fire)
     >>> alr.n_labeled_, alr.history_[-1]["stopped"]
     (30, 'label budget reached: 30 labels >= max_labels=30')
     """
@@ -142,15 +168,9 @@ class TargetError(BaseStoppingCriterion):
 
     Examples
     --------
-    >>> from sklearn.datasets import make_friedman1
-    >>> from skactive import ActiveLearningRegressor
     >>> from skactive.stopping import TargetError
-    >>> X, y = make_friedman1(n_samples=400, random_state=0)
-    >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:10], y[:10])
-    >>> alr = alr.learn(X[10:300], y[10:300], n_queries=200, batch_size=10,
-    ...                 stopping=TargetError(3.0, X_val=X[300:], y_val=y[300:]))
-    >>> alr.history_[-1]["stopped"].startswith("target error reached")
-    True
+    >>> TargetError(3.0, metric="mae")
+    TargetError(metric='mae', target=3.0)
     """
 
     _parameter_constraints = {
@@ -172,22 +192,8 @@ class TargetError(BaseStoppingCriterion):
             raise ValueError("TargetError: pass X_val and y_val together, or neither.")
         if self.X_val is None or learner is None:
             return
-        shape = getattr(self.X_val, "shape", None)
-        if shape is None:
-            shape = np.shape(np.asarray(self.X_val, dtype=object))
-        if len(shape) != 2:
-            raise ValueError(
-                f"TargetError: X_val must be 2-d, one row per validation row; got "
-                f"shape {tuple(shape)}. Reshape it (array.reshape(1, -1) for one row)."
-            )
-        if shape[0] == 0:
-            raise ValueError("TargetError: X_val has no row; pass a validation set.")
-        try:
-            X_val = learner._validate_X(self.X_val, reset=False)
-        except ValueError as exc:
-            raise ValueError(
-                f"TargetError: X_val does not fit the learner: {exc}"
-            ) from exc
+        X_val = self._check_rows(self.X_val, "X_val", learner)
+        n_rows = _num_samples(X_val)
         try:
             y_val = np.asarray(
                 self.y_val.to_numpy(dtype=float, na_value=np.nan)
@@ -198,9 +204,9 @@ class TargetError(BaseStoppingCriterion):
         except (TypeError, ValueError) as exc:
             raise ValueError(f"TargetError: y_val must be numeric: {exc}") from exc
         y_val = y_val.ravel() if y_val.ndim == 2 and y_val.shape[1] == 1 else y_val
-        if y_val.ndim != 1 or y_val.shape[0] != shape[0]:
+        if y_val.ndim != 1 or y_val.shape[0] != n_rows:
             raise ValueError(
-                f"TargetError: X_val has {shape[0]} rows but y_val has shape "
+                f"TargetError: X_val has {n_rows} rows but y_val has shape "
                 f"{y_val.shape}; pass one target per validation row."
             )
         if not np.isfinite(y_val).all():
@@ -289,15 +295,9 @@ class StabilizingPredictions(BaseStoppingCriterion):
 
     Examples
     --------
-    >>> from sklearn.datasets import make_friedman1
-    >>> from skactive import ActiveLearningRegressor
     >>> from skactive.stopping import StabilizingPredictions
-    >>> X, y = make_friedman1(n_samples=400, random_state=0)
-    >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:10], y[:10])
-    >>> alr = alr.learn(X[10:], y[10:], n_queries=300, batch_size=10,
-    ...                 stopping=StabilizingPredictions(threshold=0.95, random_state=0))
-    >>> alr.history_[-1]["stopped"].startswith("predictions stabilized")
-    True
+    >>> StabilizingPredictions(0.95, window=5)
+    StabilizingPredictions(threshold=0.95, window=5)
     """
 
     _parameter_constraints = {
@@ -327,14 +327,7 @@ class StabilizingPredictions(BaseStoppingCriterion):
         self._validate_params()
         if self.X_stop is None or learner is None:
             return
-        if _num_samples(self.X_stop) == 0:
-            raise ValueError("StabilizingPredictions: X_stop has no row; pass rows.")
-        try:
-            learner._validate_X(self.X_stop, reset=False)
-        except ValueError as exc:
-            raise ValueError(
-                f"StabilizingPredictions: X_stop does not fit the learner: {exc}"
-            ) from exc
+        self._check_rows(self.X_stop, "X_stop", learner)
 
     def check(self, learner, X_pool, candidates, record):
         if not hasattr(self, "agreements_"):
@@ -407,15 +400,9 @@ class PoolScoreBelow(BaseStoppingCriterion):
 
     Examples
     --------
-    >>> from sklearn.datasets import make_friedman1
-    >>> from skactive import ActiveLearningRegressor
     >>> from skactive.stopping import PoolScoreBelow
-    >>> X, y = make_friedman1(n_samples=400, random_state=0)
-    >>> alr = ActiveLearningRegressor(random_state=0).fit(X[:10], y[:10])
-    >>> alr = alr.learn(X[10:], y[10:], n_queries=300, batch_size=10,
-    ...                 stopping=PoolScoreBelow(fraction=0.6))
-    >>> alr.history_[-1]["stopped"].startswith("highest pool score")
-    True
+    >>> PoolScoreBelow(fraction=0.6)
+    PoolScoreBelow(fraction=0.6)
     """
 
     _parameter_constraints = {
@@ -441,7 +428,7 @@ class PoolScoreBelow(BaseStoppingCriterion):
         if len(candidates) == 0:
             return "pool exhausted: no row left to score"
         scores = learner.strategy_.score(
-            learner, take_rows(X_pool, candidates), random_state=learner._rng(0)
+            learner, take_rows(X_pool, candidates), random_state=learner_rng(learner, 0)
         )
         top = float(np.nanmax(scores)) if np.isfinite(scores).any() else 0.0
         self.max_scores_.append(top)
@@ -455,46 +442,3 @@ class PoolScoreBelow(BaseStoppingCriterion):
                 f"{self.first_max_score_:.4g}"
             )
         return None
-
-
-def start_criteria(stopping, learner=None):
-    """Fresh clones of the criteria ``stopping`` names (one, a list, or None),
-    validated (against the fitted ``learner`` when given) before any label is
-    bought."""
-    if stopping is None:
-        return []
-    criteria = list(stopping) if isinstance(stopping, (list, tuple)) else [stopping]
-    for criterion in criteria:
-        if not hasattr(criterion, "check"):
-            raise TypeError(
-                "stopping must be a criterion from skactive.stopping (an object "
-                f"with a check method) or a list of them; got {type(criterion).__name__}."
-            )
-    criteria = [clone(criterion) for criterion in criteria]
-    for criterion in criteria:
-        if hasattr(criterion, "_validate"):
-            if learner is None:
-                criterion._validate()
-            else:
-                criterion._validate(learner)
-    return criteria
-
-
-def labels_left(criteria, learner):
-    """The fewest labels any criterion still allows, or None for no limit."""
-    limits = [
-        criterion.labels_left(learner)
-        for criterion in criteria
-        if hasattr(criterion, "labels_left")
-    ]
-    limits = [limit for limit in limits if limit is not None]
-    return min(limits) if limits else None
-
-
-def first_reason(criteria, learner, X_pool, candidates, record):
-    """The reason of the first criterion that fires, or None."""
-    for criterion in criteria:
-        reason = criterion.check(learner, X_pool, candidates, record)
-        if reason:
-            return reason
-    return None

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._dask import dask_decide, is_dask_collection
+from ._dask import dask_stream_scores, is_dask_collection
 from ._regressor import ActiveLearningRegressor
 from ._rows import take_rows
 from ._stream_rules import (
@@ -19,9 +19,11 @@ from ._stream_rules import (
     chunk_select,
     start_threshold,
     threshold_jitter,
+    threshold_pass,
     uses_chunk_rule,
 )
-from ._validation import check_targets
+from ._teaching import can_teach_incrementally
+from ._validation import check_targets, validate_rows
 
 
 class StreamSelector(BaseEstimator):
@@ -219,92 +221,30 @@ class StreamSelector(BaseEstimator):
         selected : ndarray of bool, shape (n_rows,)
             True where the label should be bought.
         """
-        checked = self._check_params()
-        with self._unchanged_on_error():
+        checked = _check_params(self)
+        with _unchanged_on_error(self):
             selected = self._decide(X)
         self._checked_params = checked
         return selected
 
     def _decide(self, X):
-        learner = self._fitted_learner()
+        learner = _fitted_learner(self)
         if is_dask_collection(X):
             if not hasattr(self, "n_seen_"):
-                self._start()
-            return dask_decide(self, learner, X)
-        X, n = learner._validate_rows(X)
+                _start(self)
+            return _select(self, dask_stream_scores(learner, X, self._score_rng))
+        X, n = validate_rows(learner, X)
         if not hasattr(self, "n_seen_"):
-            self._start()
+            _start(self)
         if n == 0:
             return np.zeros(0, dtype=bool)
         if uses_chunk_rule(self.rule, self.budget, n):
-            return self._select_chunk(learner, X, n)
+            return _select_chunk(self, learner, X, n)
         raw = np.asarray(
             learner.strategy_.score(learner, X, random_state=self._score_rng),
             dtype=float,
         )
-        return self._select(raw, n)
-
-    def _select_chunk(self, learner, X, n):
-        """Decide a chunk at once with the learner's own batch rule."""
-        forced = self._share_rng.random_sample(n) < self.budget * self.random_share
-        quota = chunk_quota(self.budget, self.n_seen_, self.n_selected_, n)
-        selected = chunk_select(learner, X, quota, forced)
-        self.n_seen_ += n
-        self.n_selected_ += int(selected.sum())
-        self.budget_spent_ = self.n_selected_ / self.n_seen_
-        return selected
-
-    def _select(self, raw, n=None):
-        """Run the threshold recurrence over the scores of ``n`` arriving rows."""
-        n = raw.shape[0] if n is None else n
-        if n == 0:
-            return np.zeros(0, dtype=bool)
-        if raw.shape != (n,):
-            raise ValueError(
-                f"The strategy returned {raw.shape} scores for {n} rows; a "
-                "strategy must return one score per row."
-            )
-        if not np.isfinite(raw).all():
-            raw = np.nan_to_num(raw, nan=0.0, posinf=np.finfo(float).max, neginf=0.0)
-        draws = self._share_rng.random_sample(n)
-        selected, state = _threshold_pass(
-            raw,
-            # budget=1 buys every row; otherwise the random share first.
-            draws < (2.0 if self.budget >= 1 else self.budget * self.random_share),
-            self.scale_,
-            self.threshold_,
-            self.n_seen_,
-            self.scale_window,
-            np.exp(self.threshold_step * (1.0 - self.budget)),
-            np.exp(-self.threshold_step * self.budget),
-            threshold_jitter(self.rule, self._jitter_rng, n),
-        )
-        self.scale_, self.threshold_ = state
-        self.n_seen_ += n
-        self.n_selected_ += int(selected.sum())
-        self.budget_spent_ = self.n_selected_ / self.n_seen_
-        return selected
-
-    def _start(self):
-        rng = check_random_state(self.random_state)
-        seeds = rng.randint(np.iinfo(np.int32).max, size=4)
-        self._share_rng = np.random.RandomState(seeds[0])
-        self._score_rng = np.random.RandomState(seeds[1])
-        self._bag_rng = np.random.RandomState(seeds[2])
-        self._jitter_rng = np.random.RandomState(seeds[3])
-        self.n_seen_ = 0
-        self.n_selected_ = 0
-        self.budget_spent_ = 0.0
-        # The (1 - budget) quantile of a gamma score of mean 1 and shape 8, about
-        # as spread as the normalised predictive spread of a small ensemble: a
-        # start the recurrence corrects within a few hundred rows. Each unit of
-        # log error in this start costs 1 / threshold_step labels, once.
-        self.threshold_ = start_threshold(
-            self.rule,
-            self.budget,
-            float(gammaincinv(8.0, 1.0 - self.budget)) / 8.0 if self.budget < 1 else 0,
-        )
-        self.scale_ = 0.0
+        return _select(self, raw, n)
 
     # ------------------------------------------------------------- update
 
@@ -333,22 +273,22 @@ class StreamSelector(BaseEstimator):
             later updates work. If the refit fails, the error is raised and
             the labels stay in the learner, waiting for the next refit.
         """
-        checked = self._check_params()
-        with self._unchanged_on_error():
+        checked = _check_params(self)
+        with _unchanged_on_error(self):
             self._update(X, y)
         self._checked_params = checked
         return self
 
     def _update(self, X, y):
-        learner = self._fitted_learner()
-        X, n = learner._validate_rows(X)
+        learner = _fitted_learner(self)
+        X, n = validate_rows(learner, X)
         y = check_targets(y, n, allow_nan=False)
         if not hasattr(self, "n_seen_"):
-            self._start()
+            _start(self)
         if n == 0:
             return self
-        if self._use_partial_fit(learner):
-            learner._teach_incremental(X, y, self._bag_rng)
+        if _use_partial_fit(self, learner):
+            learner.teach_incremental(X, y, random_state=self._bag_rng)
         else:
             # Stored first (refused, with nothing changed, if the fitted model
             # cannot take the rows), then refit once enough are waiting.
@@ -365,84 +305,140 @@ class StreamSelector(BaseEstimator):
         -------
         self : object
         """
-        learner = self._fitted_learner()
+        learner = _fitted_learner(self)
         if getattr(learner, "n_awaiting_refit_", 0):
             empty = take_rows(learner.X_labeled_, np.arange(0))
             learner.teach(empty, np.zeros(0))
         return self
-
-    def _use_partial_fit(self, learner):
-        if self.incremental is False:
-            return False
-        able = learner._can_teach_incrementally()
-        if self.incremental is True and not able:
-            raise ValueError(
-                "incremental=True needs a learner whose regressor and committee "
-                "members all have partial_fit (and no per-row fit parameter); "
-                "use incremental='auto' or False to refit in batches instead."
-            )
-        return able
-
-    def _fitted_learner(self):
-        learner = self.learner
-        if not isinstance(learner, ActiveLearningRegressor):
-            raise TypeError(
-                "learner must be a fitted skactive.ActiveLearningRegressor; got "
-                f"{type(learner).__name__}."
-            )
-        if getattr(learner, "strategy_", None) is None:
-            # check_is_fitted raises the usual NotFittedError (and is slow on a
-            # fitted meta-estimator, so it runs only when something is missing).
-            check_is_fitted(learner, "strategy_")
-        return learner
 
     @property
     def n_pending_(self):
         """Bought labels in the learner that it was not refit on yet."""
         return int(getattr(self.learner, "n_awaiting_refit_", 0))
 
-    @contextlib.contextmanager
-    def _unchanged_on_error(self):
-        """Restore the selector's own state (counts, threshold, random
-        states) if the block raises; the learner guards its own."""
-        params = set(self._get_param_names())
-        saved = copy.deepcopy(
-            {k: v for k, v in self.__dict__.items() if k not in params}
+
+def _fitted_learner(selector):
+    learner = selector.learner
+    if not isinstance(learner, ActiveLearningRegressor):
+        raise TypeError(
+            "learner must be a fitted skactive.ActiveLearningRegressor; got "
+            f"{type(learner).__name__}."
         )
-        try:
-            yield
-        except BaseException:
-            for key in [k for k in self.__dict__ if k not in params]:
-                del self.__dict__[key]
-            self.__dict__.update(saved)
-            raise
-
-    def _check_params(self):
-        """Validate the parameters, once per distinct set of values: the
-        caller records the returned key when its call worked."""
-        current = tuple(
-            (name, repr(getattr(self, name)))
-            for name in self._parameter_constraints
-            if name != "learner"
-        ) + (id(self.learner),)
-        if getattr(self, "_checked_params", None) != current:
-            self._validate_params()
-        return current
+    if getattr(learner, "strategy_", None) is None:
+        # check_is_fitted raises the usual NotFittedError (and is slow on a
+        # fitted meta-estimator, so it runs only when something is missing).
+        check_is_fitted(learner, "strategy_")
+    return learner
 
 
-def _threshold_pass(
-    raw, forced, scale, threshold, count, window, up, down, jitter=None
-):
-    """The selection recurrence over one chunk of scores, in arrival order."""
-    selected = np.empty(raw.shape[0], dtype=bool)
-    raw_list, forced_list = raw.tolist(), forced.tolist()
-    factors = [1.0] * len(raw_list) if jitter is None else jitter.tolist()
-    floor_rate = 1.0 / window
-    for i, r in enumerate(raw_list):
-        count += 1
-        rate = 1.0 / count
-        scale += (rate if rate > floor_rate else floor_rate) * (r - scale)
-        buy = forced_list[i] or r > threshold * scale * factors[i]
-        threshold *= up if buy else down
-        selected[i] = buy
-    return selected, (scale, threshold)
+def _use_partial_fit(selector, learner):
+    if selector.incremental is False:
+        return False
+    able = can_teach_incrementally(learner)
+    if selector.incremental is True and not able:
+        raise ValueError(
+            "incremental=True needs a learner whose regressor and committee "
+            "members all have partial_fit (and no per-row fit parameter); "
+            "use incremental='auto' or False to refit in batches instead."
+        )
+    return able
+
+
+def _check_params(selector):
+    """Validate the parameters, once per distinct set of values: the
+    caller records the returned key when its call worked."""
+    current = tuple(
+        (name, repr(getattr(selector, name)))
+        for name in selector._parameter_constraints
+        if name != "learner"
+    ) + (id(selector.learner),)
+    if getattr(selector, "_checked_params", None) != current:
+        selector._validate_params()
+    return current
+
+
+@contextlib.contextmanager
+def _unchanged_on_error(selector):
+    """Restore the selector's own state (counts, threshold, random
+    states) if the block raises; the learner guards its own."""
+    params = set(selector._get_param_names())
+    saved = copy.deepcopy(
+        {k: v for k, v in selector.__dict__.items() if k not in params}
+    )
+    try:
+        yield
+    except BaseException:
+        for key in [k for k in selector.__dict__ if k not in params]:
+            del selector.__dict__[key]
+        selector.__dict__.update(saved)
+        raise
+
+
+def _start(selector):
+    rng = check_random_state(selector.random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=4)
+    selector._share_rng = np.random.RandomState(seeds[0])
+    selector._score_rng = np.random.RandomState(seeds[1])
+    selector._bag_rng = np.random.RandomState(seeds[2])
+    selector._jitter_rng = np.random.RandomState(seeds[3])
+    selector.n_seen_ = 0
+    selector.n_selected_ = 0
+    selector.budget_spent_ = 0.0
+    # The (1 - budget) quantile of a gamma score of mean 1 and shape 8, about
+    # as spread as the normalised predictive spread of a small ensemble: a
+    # start the recurrence corrects within a few hundred rows. Each unit of
+    # log error in this start costs 1 / threshold_step labels, once.
+    selector.threshold_ = start_threshold(
+        selector.rule,
+        selector.budget,
+        float(gammaincinv(8.0, 1.0 - selector.budget)) / 8.0
+        if selector.budget < 1
+        else 0,
+    )
+    selector.scale_ = 0.0
+
+
+def _select_chunk(selector, learner, X, n):
+    """Decide a chunk at once with the learner's own batch rule."""
+    forced = (
+        selector._share_rng.random_sample(n) < selector.budget * selector.random_share
+    )
+    quota = chunk_quota(selector.budget, selector.n_seen_, selector.n_selected_, n)
+    selected = chunk_select(learner, X, quota, forced)
+    selector.n_seen_ += n
+    selector.n_selected_ += int(selected.sum())
+    selector.budget_spent_ = selector.n_selected_ / selector.n_seen_
+    return selected
+
+
+def _select(selector, raw, n=None):
+    """Run the threshold recurrence over the scores of ``n`` arriving rows."""
+    n = raw.shape[0] if n is None else n
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if raw.shape != (n,):
+        raise ValueError(
+            f"The strategy returned {raw.shape} scores for {n} rows; a "
+            "strategy must return one score per row."
+        )
+    if not np.isfinite(raw).all():
+        raw = np.nan_to_num(raw, nan=0.0, posinf=np.finfo(float).max, neginf=0.0)
+    draws = selector._share_rng.random_sample(n)
+    selected, state = threshold_pass(
+        raw,
+        # budget=1 buys every row; otherwise the random share first.
+        draws
+        < (2.0 if selector.budget >= 1 else selector.budget * selector.random_share),
+        selector.scale_,
+        selector.threshold_,
+        selector.n_seen_,
+        selector.scale_window,
+        np.exp(selector.threshold_step * (1.0 - selector.budget)),
+        np.exp(-selector.threshold_step * selector.budget),
+        threshold_jitter(selector.rule, selector._jitter_rng, n),
+    )
+    selector.scale_, selector.threshold_ = state
+    selector.n_seen_ += n
+    selector.n_selected_ += int(selected.sum())
+    selector.budget_spent_ = selector.n_selected_ / selector.n_seen_
+    return selected

@@ -15,7 +15,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
 from ._geometry import farthest_first, min_distances, pairwise_sq_distances, top_n
-from ._validation import check_n
+from ._validation import check_n, validate_X
 
 
 def synthesize(
@@ -132,7 +132,7 @@ def synthesize(
         # A strategy that chooses its batch jointly (LCMD, greedy sampling)
         # chooses it from the candidates as from a pool: representative and
         # diverse rows of the domain, not the maximisers of a per-row score.
-        rows = learner._validate_X(domain.assemble(columns), reset=False)
+        rows = validate_X(learner, domain.assemble(columns), reset=False)
         chosen, _ = learner.strategy_.query(
             learner, rows, n, learner.batch_selection_, random_state=rng
         )
@@ -173,7 +173,7 @@ def _picks_own_batch(strategy):
 
 
 def _scores(learner, domain, columns, rng):
-    rows = learner._validate_X(domain.assemble(columns), reset=False)
+    rows = validate_X(learner, domain.assemble(columns), reset=False)
     scores = np.asarray(learner.strategy_.score(learner, rows, random_state=rng), float)
     return np.where(np.isfinite(scores), scores, -np.inf)
 

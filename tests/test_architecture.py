@@ -14,20 +14,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "skactive"
 MAX_MODULE_LINES = 450
 MAX_CLASS_LINES = 300
 
-# Modules and classes still too big, being split by colleagues in issue 15:
-# their checks are expected to fail until the split is merged (strict: a
-# check that passes again must be moved out of these lists).
-SPLITTING = "being split in issue 15"
-OVERSIZE_MODULES = {
-    "skactive/_regressor.py",
-    "skactive/_dask.py",
-    "skactive/stopping.py",
-}
-OVERSIZE_CLASSES = {
-    "skactive._regressor.ActiveLearningRegressor",
-    "skactive.stream.StreamSelector",
-}
-
 
 def module_name(path):
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
@@ -119,22 +105,12 @@ def test_no_import_cycle():
     assert cycles(import_graph()) == []
 
 
-def _marked(value, oversize):
-    if value in oversize:
-        return pytest.param(
-            value, marks=pytest.mark.xfail(strict=True, reason=SPLITTING)
-        )
-    return value
-
-
 def _module_paths():
     paths = sorted(PACKAGE.rglob("*.py"))
     return [str(path.relative_to(PACKAGE.parent)) for path in paths]
 
 
-@pytest.mark.parametrize(
-    "path", [_marked(path, OVERSIZE_MODULES) for path in _module_paths()]
-)
+@pytest.mark.parametrize("path", _module_paths())
 def test_module_size(path):
     n_lines = len((PACKAGE.parent / path).read_text().splitlines())
     assert n_lines <= MAX_MODULE_LINES, f"{path}: {n_lines} lines"
@@ -150,9 +126,7 @@ def _class_lines():
     return sizes
 
 
-@pytest.mark.parametrize(
-    "name", [_marked(name, OVERSIZE_CLASSES) for name in sorted(_class_lines())]
-)
+@pytest.mark.parametrize("name", sorted(_class_lines()))
 def test_class_size(name):
     n_lines = _class_lines()[name]
     assert n_lines <= MAX_CLASS_LINES, f"{name}: {n_lines} lines"

@@ -10,15 +10,12 @@ from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.exceptions import NotFittedError
-from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import BayesianRidge, LinearRegression, Ridge
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.tree import DecisionTreeRegressor
 
-import skactive
 from skactive import ActiveLearningRegressor
 from skactive.strategies import UncertaintySampling
 
@@ -42,100 +39,6 @@ def test_default_estimator_is_a_random_forest(split):
     alr = ActiveLearningRegressor(random_state=0).fit(X, y)
     assert isinstance(alr.estimator_, RandomForestRegressor)
     assert alr.estimator is None
-
-
-@pytest.mark.parametrize(
-    "estimator, committee",
-    [
-        (small_forest(), None),
-        (GaussianProcessRegressor(), None),
-        (BayesianRidge(), None),
-        (Ridge(), None),
-        (Ridge(), 4),
-        (None, [DecisionTreeRegressor(), LinearRegression()]),
-    ],
-)
-def test_predict_return_std(split, estimator, committee):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(
-        estimator, committee=committee, strategy="uncertainty", random_state=0
-    ).fit(X, y)
-    mean, std = alr.predict(X_pool, return_std=True)
-    assert mean.shape == std.shape == (X_pool.shape[0],)
-    assert np.all(std >= 0) and np.all(np.isfinite(std))
-    np.testing.assert_allclose(mean, alr.predict(X_pool))
-
-
-def test_uncertainty_is_the_forest_spread(split):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(
-        small_forest(), strategy="uncertainty", random_state=0
-    ).fit(X, y)
-    _, scores = alr.query(X_pool, n=5, return_scores=True)
-    trees = np.column_stack([t.predict(X_pool) for t in alr.estimator_.estimators_])
-    np.testing.assert_allclose(scores, trees.std(axis=1))
-
-
-def test_uncertainty_uses_native_std(split):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(
-        GaussianProcessRegressor(), strategy="uncertainty", random_state=0
-    ).fit(X, y)
-    _, scores = alr.query(X_pool, n=5, return_scores=True)
-    _, std = alr.estimator_.predict(X_pool, return_std=True)
-    np.testing.assert_allclose(scores, std)
-    assert alr.committee_ is None
-
-
-def test_uncertainty_builds_bootstrap_committee_when_needed(split):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(
-        Ridge(), strategy=UncertaintySampling(n_members=4), random_state=0
-    ).fit(X, y)
-    assert len(alr.committee_) == 4
-    _, scores = alr.query(X_pool, n=3, return_scores=True)
-    members = np.column_stack([m.predict(X_pool) for m in alr.committee_])
-    np.testing.assert_allclose(scores, members.std(axis=1))
-    assert scores.std() > 0  # bootstrap resamples make the members disagree
-
-
-def test_qbc_heterogeneous_committee_is_cloned(split):
-    X, y, X_pool, *_ = split
-    members = [DecisionTreeRegressor(), small_forest(), LinearRegression()]
-    alr = ActiveLearningRegressor(
-        strategy="qbc", committee=members, batch_selection="top", random_state=0
-    )
-    alr.fit(X, y)
-    assert not hasattr(members[0], "tree_")  # the user's objects stay unfitted
-    positions, scores = alr.query(X_pool, n=10, return_scores=True)
-    preds = np.column_stack([m.predict(X_pool) for m in alr.committee_])
-    np.testing.assert_allclose(scores, preds.var(axis=1))
-    np.testing.assert_allclose(alr.predict(X_pool), preds.mean(axis=1))
-    assert np.all(np.diff(scores[positions]) <= 0)
-
-
-def test_committee_of_pipelines_takes_missing_values(split):
-    X, y, X_pool, *_ = split
-    X, X_pool = X.copy(), X_pool.copy()
-    X[::3, 0] = np.nan
-    X_pool[::4, 1] = np.nan
-    members = [
-        make_pipeline(SimpleImputer(), DecisionTreeRegressor(max_depth=3)),
-        make_pipeline(SimpleImputer(), StandardScaler(), LinearRegression()),
-    ]
-    alr = ActiveLearningRegressor(strategy="qbc", committee=members, random_state=0)
-    positions, scores = alr.fit(X, y).query(X_pool, n=5, return_scores=True)
-    assert positions.shape == (5,) and np.isfinite(scores).all()
-    with pytest.raises(ValueError, match="features"):
-        alr.query(X_pool[:, :4], n=1)
-
-
-def test_committee_members_see_different_bootstraps(split):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(LinearRegression(), committee=3, random_state=0)
-    alr.fit(X, y)
-    coefs = np.array([m.coef_ for m in alr.committee_])
-    assert not np.allclose(coefs[0], coefs[1])
 
 
 @pytest.mark.parametrize("strategy", ["random", "uncertainty", "qbc"])
@@ -205,50 +108,6 @@ def test_fit_params_the_estimator_rejects_raise(split):
         alr.fit(X, y, not_a_parameter=1)
 
 
-def test_learn_reads_oracle_only_at_queried_positions(split, recording_oracle):
-    X, y, X_pool, y_pool, X_test, y_test = split
-    oracle = recording_oracle(y_pool)
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    alr.learn(X_pool, oracle, n_queries=25, batch_size=10, X_val=X_test, y_val=y_test)
-    queried = np.concatenate([r["positions"] for r in alr.history_])
-    assert sorted(oracle.read) == sorted(queried.tolist())
-    assert len(set(queried.tolist())) == 25
-    assert [r["n_labels"] for r in alr.history_] == [50, 60, 65]
-    assert all(r["val_rmse"] > 0 for r in alr.history_)
-    assert alr.n_labeled_ == 65
-
-
-def test_learn_with_callable_oracle(split):
-    X, y, X_pool, y_pool, *_ = split
-    calls = []
-
-    def oracle(rows):
-        calls.append(len(rows))
-        return rows[:, 0] * 2.0
-
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    alr.learn(X_pool, oracle, n_queries=20, batch_size=10)
-    assert calls == [10, 10]
-    np.testing.assert_allclose(alr.y_labeled_[-20:], alr.X_labeled_[-20:, 0] * 2.0)
-
-
-def test_oracle_failing_in_round_k_keeps_earlier_labels(split):
-    X, y, X_pool, *_ = split
-    calls = {"n": 0}
-
-    def flaky(rows):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("the lab is closed")
-        return rows[:, 0]
-
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    with pytest.raises(RuntimeError, match="lab is closed"):
-        alr.learn(X_pool, flaky, n_queries=50, batch_size=10)
-    assert alr.n_labeled_ == 60
-    assert len(alr.history_) == 2
-
-
 def snapshot(alr, X):
     return alr.n_labeled_, alr.predict(X).copy(), len(alr.history_)
 
@@ -258,38 +117,6 @@ def assert_unchanged(alr, X, before):
     assert alr.n_labeled_ == n
     assert len(alr.history_) == rounds
     np.testing.assert_allclose(alr.predict(X), pred)
-
-
-@pytest.mark.parametrize(
-    "answers, match",
-    [
-        (lambda rows: rows[:-1, 0], "answers for"),
-        (lambda rows: np.full(len(rows), "abc"), "non-numeric"),
-        (lambda rows: np.full(len(rows), np.inf), "infinite"),
-    ],
-)
-def test_bad_oracle_answers_raise_and_keep_learner(split, answers, match):
-    X, y, X_pool, *_ = split
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    before = snapshot(alr, X_pool)
-    with pytest.raises(ValueError, match=match):
-        alr.learn(X_pool, answers, n_queries=5, batch_size=5)
-    assert_unchanged(alr, X_pool, before)
-
-
-def test_oracle_nan_keeps_the_answered_rows(split):
-    X, y, X_pool, *_ = split
-
-    def half_answered(rows):
-        out = rows[:, 0].copy()
-        out[::2] = np.nan
-        return out
-
-    alr = ActiveLearningRegressor(small_forest(), random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match="NaN"):
-        alr.learn(X_pool, half_answered, n_queries=6, batch_size=6)
-    assert alr.n_labeled_ == 43
-    assert not np.isnan(alr.y_labeled_).any()
 
 
 @pytest.mark.parametrize(
@@ -332,40 +159,6 @@ def test_refit_with_bad_input_keeps_learner(split):
         alr.set_params(strategy="nope").fit(X, y)
     alr.set_params(strategy="uncertainty")
     assert_unchanged(alr, X_pool, before)
-
-
-@pytest.mark.parametrize(
-    "y_bad, match",
-    [
-        (np.full(40, np.nan), "no labeled row"),
-        (np.array(["x"] * 40), "numeric"),
-        (np.full(40, np.inf), "infinite"),
-        (np.ones((40, 2)), "one target"),
-    ],
-)
-def test_fit_bad_targets(split, y_bad, match):
-    X, *_ = split
-    with pytest.raises(ValueError, match=match):
-        ActiveLearningRegressor().fit(X, y_bad)
-
-
-def test_feature_names_checked(split):
-    X, y, X_pool, *_ = split
-    columns = [f"x{i}" for i in range(10)]
-    alr = ActiveLearningRegressor(small_forest(), random_state=0)
-    alr.fit(pd.DataFrame(X, columns=columns), y)
-    np.testing.assert_array_equal(alr.feature_names_in_, columns)
-    renamed = pd.DataFrame(X_pool, columns=[c.upper() for c in columns])
-    with pytest.raises(ValueError, match="feature names"):
-        alr.query(renamed, n=2)
-
-
-def test_column_vector_y_warns(split):
-    from sklearn.exceptions import DataConversionWarning
-
-    X, y, *_ = split
-    with pytest.warns(DataConversionWarning):
-        ActiveLearningRegressor(small_forest()).fit(X, y.reshape(-1, 1))
 
 
 def test_unfitted_raises(split):
@@ -427,21 +220,6 @@ def test_round_trip_keeps_predictions_and_queries(split, tmp_path, dump):
         loaded = joblib.load(tmp_path / "alr.joblib")
     np.testing.assert_allclose(loaded.predict(X_pool), alr.predict(X_pool))
     np.testing.assert_array_equal(loaded.query(X_pool, n=10), alr.query(X_pool, n=10))
-
-
-def test_last_step_of_a_pipeline(split):
-    X, y, X_pool, y_pool, *_ = split
-    pipe = make_pipeline(
-        StandardScaler(), ActiveLearningRegressor(small_forest(), random_state=0)
-    ).fit(X, y)
-    positions = skactive.query(pipe, X_pool, n=5)
-    direct = pipe[-1].query(pipe[0].transform(X_pool), n=5)
-    np.testing.assert_array_equal(positions, direct)
-    skactive.teach(pipe, X_pool[positions], y_pool[positions])
-    assert pipe[-1].n_labeled_ == 45
-    assert pipe.predict(X_pool).shape == (200,)
-    with pytest.raises(TypeError, match="last step"):
-        skactive.query(make_pipeline(StandardScaler(), Ridge()).fit(X, y), X_pool)
 
 
 def raw_frame(n, seed):
@@ -562,103 +340,3 @@ def test_learn_on_a_frame_keeps_feature_names_quietly(split):
 
 
 # ----------------------------------------------------- teach: fuzzed inputs
-
-
-def _snapshot(learner):
-    return (
-        learner.n_labeled_,
-        learner.n_awaiting_refit_,
-        len(learner.history_),
-        np.asarray(learner.y_labeled_).copy(),
-        learner.estimator_,
-        learner.committee_,
-    )
-
-
-def _assert_unchanged(learner, snapshot):
-    now = _snapshot(learner)
-    assert now[:3] == snapshot[:3]
-    np.testing.assert_array_equal(now[3], snapshot[3])
-    assert now[4] is snapshot[4] and now[5] is snapshot[5]
-
-
-def test_teach_refuses_sample_weight_of_the_wrong_length(friedman):
-    from sklearn.linear_model import Ridge
-
-    X, y = friedman
-    learner = ActiveLearningRegressor(Ridge(), strategy="random").fit(
-        X[:20], y[:20], sample_weight=np.ones(20)
-    )
-    before = _snapshot(learner)
-    with pytest.raises(ValueError, match="sample_weight has 3 values for the 2 rows"):
-        learner.teach(X[20:22], y[20:22], sample_weight=[5, 5, 5])
-    _assert_unchanged(learner, before)
-    learner.teach(X[20:22], y[20:22], sample_weight=[5, 5])
-    np.testing.assert_array_equal(learner._fit_params["sample_weight"][-2:], [5, 5])
-
-
-def test_teach_zero_rows_through_a_pipeline_is_a_no_op():
-    import pandas as pd
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-
-    rng = np.random.RandomState(0)
-    frame = pd.DataFrame(rng.uniform(size=(60, 3)), columns=["a", "b", "c"])
-    target = frame.sum(axis=1).to_numpy()
-    learner = ActiveLearningRegressor(
-        make_pipeline(SimpleImputer(), RandomForestRegressor(n_estimators=5)),
-        random_state=0,
-    ).fit(frame[:30], target[:30])
-    before = _snapshot(learner)
-    assert learner.teach(frame[:0], target[:0]) is learner
-    _assert_unchanged(learner, before)
-    with pytest.raises(ValueError, match="2 features, but the learner was fit on 3"):
-        learner.teach(frame.iloc[:0, :2], target[:0])
-
-
-def test_teach_without_refit_stores_labels_and_a_later_teach_refits(friedman):
-    X, y = friedman
-    learner = ActiveLearningRegressor(
-        RandomForestRegressor(n_estimators=5), random_state=0
-    ).fit(X[:20], y[:20])
-    model = learner.estimator_
-    learner.teach(X[20:25], y[20:25], refit=False)
-    assert learner.n_labeled_ == 25 and learner.n_awaiting_refit_ == 5
-    assert learner.estimator_ is model
-    learner.teach(X[:0], y[:0])  # refit on everything, nothing new
-    assert learner.n_labeled_ == 25 and learner.n_awaiting_refit_ == 0
-    assert learner.estimator_ is not model
-    refit = ActiveLearningRegressor(
-        RandomForestRegressor(n_estimators=5), random_state=0
-    ).fit(X[:25], y[:25])
-    np.testing.assert_allclose(learner.predict(X[100:110]), refit.predict(X[100:110]))
-
-
-def test_teach_without_refit_refuses_rows_the_model_cannot_take(friedman):
-    X, y = friedman
-    learner = ActiveLearningRegressor(
-        RandomForestRegressor(n_estimators=5), random_state=0
-    ).fit(X[:20], y[:20])
-    before = _snapshot(learner)
-    with pytest.raises(ValueError, match="features"):
-        learner.teach(X[20:22, :4], y[20:22], refit=False)
-    _assert_unchanged(learner, before)
-
-
-@pytest.mark.parametrize("scale, works", [(1e30, True), (1e39, False)])
-def test_lcmd_with_huge_targets_works_or_says_why(friedman, scale, works):
-    X, y = friedman
-    learner = ActiveLearningRegressor(
-        RandomForestRegressor(n_estimators=10), random_state=0
-    ).fit(X[:30], y[:30] * scale)
-    if works:
-        assert len(set(learner.query(X[30:], 5))) == 5
-        return
-    before = _snapshot(learner)
-    with pytest.raises(
-        ValueError, match="lcmd strategy computes in float32.*rescale y"
-    ):
-        learner.query(X[30:], 5)
-    with pytest.raises(ValueError, match="float32"):
-        learner.learn(X[30:], y[30:] * scale, n_queries=10)
-    _assert_unchanged(learner, before)

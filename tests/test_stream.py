@@ -301,3 +301,24 @@ def test_failed_refit_keeps_the_labels_waiting(stream):
     assert learner.n_labeled_ == 54 and selector.n_pending_ == 0
     assert learner.estimator_ is not model
     np.testing.assert_array_equal(learner.y_labeled_[50:], y[50:54])
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_every_label_given_is_in_the_learner_at_once(stream, incremental):
+    X, y = stream
+    estimator = SGDRegressor(random_state=0) if incremental else None
+    learner = ActiveLearningRegressor(estimator, strategy="random", random_state=0).fit(
+        X[:50], y[:50]
+    )
+    selector = StreamSelector(
+        learner, budget=0.3, refit_every=7, incremental=incremental, random_state=0
+    )
+    given = [y[:50]]
+    for start in range(50, 650, 40):
+        rows, targets = X[start : start + 40], y[start : start + 40]
+        bought = selector.decide(rows)
+        selector.update(rows[bought], targets[bought])
+        given.append(targets[bought])
+        # only the refit may wait: the labels are there after every update
+        np.testing.assert_array_equal(learner.y_labeled_, np.concatenate(given))
+        assert learner.n_labeled_ == sum(len(g) for g in given)

@@ -1,0 +1,41 @@
+"""One query of a fitted learner over validated rows: the strategy, then the
+batch rule, with the model space computed once."""
+
+import numpy as np
+
+from ._seeding import learner_rng
+from ._validation import check_float32_targets
+from .strategies._lcmd import LCMDSampling
+
+
+def query_rows(learner, X_pool, n):
+    """Positions of the ``n`` rows of ``X_pool`` most worth labeling, and every
+    row's score.
+
+    Parameters
+    ----------
+    learner : ActiveLearningRegressor
+        Fitted.
+    X_pool : array-like or sparse matrix of shape (n_pool, n_features)
+        Rows already validated against the fit.
+    n : int
+        Checked batch size, at most ``n_pool``.
+
+    Returns
+    -------
+    positions : ndarray of intp, shape (n,)
+        Best first.
+    scores : ndarray of float, shape (n_pool,)
+    """
+    if isinstance(learner.strategy_, LCMDSampling):
+        check_float32_targets(learner.y_labeled_)
+    rng = learner_rng(learner, salt=learner.n_labeled_ + 1)
+    X_model = None
+    if learner.strategy_.selects_batch or getattr(
+        learner.batch_selection_, "needs_model_space", False
+    ):
+        X_model = learner.model_space(X_pool)  # once per query, passed in
+    positions, scores = learner.strategy_.query(
+        learner, X_pool, n, learner.batch_selection_, random_state=rng, X_model=X_model
+    )
+    return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
