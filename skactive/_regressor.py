@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from ._boosting import one_thread
 from ._budget import budgeted_state
 from ._dask import dask_learn, dask_query, is_dask_collection
 from ._domain import learn_domain
@@ -260,16 +261,17 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
     def _fit_state(self, X, y, params, strategy, batch_selection):
         """Fit the model (and committee) on labeled rows; return the new state."""
         n_labeled = _num_samples(X)
-        main, committee = fit_models(
-            self._get_estimator(),
-            self.committee,
-            strategy,
-            X,
-            y,
-            params,
-            rng=self._rng(salt=n_labeled),
-            n_jobs=self.n_jobs,
-        )
+        with one_thread(self, n_labeled):
+            main, committee = fit_models(
+                self._get_estimator(),
+                self.committee,
+                strategy,
+                X,
+                y,
+                params,
+                rng=self._rng(salt=n_labeled),
+                n_jobs=self.n_jobs,
+            )
         return {
             "estimator_": main,
             "committee_": committee,
@@ -301,7 +303,9 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             Only when ``return_std=True``.
         """
         check_is_fitted(self)
-        return predict_rows(self, self._validate_X(X, reset=False), return_std)
+        X = self._validate_X(X, reset=False)
+        with one_thread(self, _num_samples(X)):
+            return predict_rows(self, X, return_std)
 
     # ---------------------------------------------------------------- query
 
@@ -340,9 +344,15 @@ class ActiveLearningRegressor(RegressorMixin, MetaEstimatorMixin, BaseEstimator)
             self.batch_selection_, "needs_model_space", False
         ):
             X_model = self.model_space(X_pool)  # once per query, passed in
-        positions, scores = self.strategy_.query(
-            self, X_pool, n, self.batch_selection_, random_state=rng, X_model=X_model
-        )
+        with one_thread(self, _num_samples(X_pool)):
+            positions, scores = self.strategy_.query(
+                self,
+                X_pool,
+                n,
+                self.batch_selection_,
+                random_state=rng,
+                X_model=X_model,
+            )
         return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)
 
     # ----------------------------------------------------------- synthesize
