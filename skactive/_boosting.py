@@ -25,6 +25,15 @@ there: bootstrap clones with the user's settings (``"boot"``), subsampling
 without the leaf rule (``"subsample"``) and a virtual ensemble of the
 model's own truncations (``"virtual"``, Malinin et al., 2021; no refit).
 
+Speed: the model and its committee are refit every round on few rows, where
+HistGradientBoosting's OpenMP threads cost more than they bring (on shared
+cores, far more); below ``ONE_THREAD_BELOW`` rows its fits and predictions
+run on one thread (``one_thread``; the oversubscription scikit-learn's user
+guide warns of under "Parallelism, resource management, and
+configuration"). Results stay the same up to float rounding.
+``benchmarks/simulate_speed.py`` measures ``simulate`` with HGB against a
+forest.
+
 xgboost and lightgbm are optional (``pip install skactive[boost]``); they
 are recognised without being imported.
 
@@ -82,9 +91,9 @@ def one_thread(learner, n_rows):
     against each other: measured on 2 shared cores, 100 iterations on 1,000
     rows took 0.8 s on one thread and 26 s on two. An active learner
     refits its model and committee every round on few rows, so it limits
-    OpenMP to one thread there. Fits and predictions give the same results
-    on any number of threads; only time changes. Limits are set with
-    threadpoolctl and restored on exit.
+    OpenMP to one thread there. Fits and predictions stay the same up to
+    float rounding on any number of threads; only time changes. Limits are
+    set with threadpoolctl and restored on exit.
     """
     if n_rows >= ONE_THREAD_BELOW or not _uses_hgb(learner):
         return nullcontext()
