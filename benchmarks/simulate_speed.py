@@ -14,7 +14,9 @@ Rerun from the repository root (about 10 minutes on 2 shared cores)::
 Flags: ``--dataset`` (a name of ``skactive.datasets``; default diamonds),
 ``--rows`` (rows drawn from it, default 1,500), ``--timings`` (timings per
 model, default 3), ``--models`` (``rf``, ``hgb``, ``hgb-omp``, ``xgb``,
-``lgbm``; xgb and lgbm are skipped without the ``boost`` extra).
+``lgbm``; xgb and lgbm are skipped without the ``boost`` extra),
+``--append`` (add timings to those in the CSV), ``--report-only`` (rebuild
+the table from the CSV).
 
 Every timing is one ``simulate(learner, X, y, strategies=["lcmd",
 "random"], budget=120, initial_size=20, batch_size=20, n_repeats=3,
@@ -115,11 +117,15 @@ def time_one(name, X, y):
 
 
 def table(frame):
-    """Median seconds per model and its ratio to the forest's median."""
+    """Median seconds per model, its ratio to the forest's median, and the
+    median of its ratios to the forest timed in the same round (paired: the
+    same load)."""
     rows = []
-    forest = frame.loc[frame["model"] == "rf", "seconds"].median()
+    forest_runs = frame[frame["model"] == "rf"].set_index("timing")["seconds"]
+    forest = forest_runs.median()
     for name, group in frame.groupby("model", sort=False):
         median = group["seconds"].median()
+        paired = group["seconds"].to_numpy() / forest_runs.reindex(group["timing"])
         rows.append(
             {
                 "model": name,
@@ -128,6 +134,7 @@ def table(frame):
                 "min s": round(group["seconds"].min(), 1),
                 "max s": round(group["seconds"].max(), 1),
                 "ratio to rf": round(median / forest, 2),
+                "paired ratio": round(float(np.nanmedian(paired)), 2),
                 "lcmd rmse ratio": round(group["lcmd_rmse_ratio"].median(), 3),
                 "load": round(group["load"].median(), 1),
             }
@@ -153,7 +160,16 @@ def main(argv=None):
         action="store_true",
         help="add to the timings already in simulate_speed.csv (same data)",
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rebuild simulate_speed.md from simulate_speed.csv",
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        write(pd.read_csv(RESULTS / "simulate_speed.csv"))
+        print((RESULTS / "simulate_speed.md").read_text())
+        return
     models = available(args.models)
     X, y = load_dataset(args.dataset)
     rows = np.random.RandomState(0).choice(len(y), args.rows, replace=False)
@@ -190,15 +206,16 @@ def main(argv=None):
                 f"{name} timing {timing}: {seconds:.1f} s (load {load:.1f})", flush=True
             )
             # Written after every timing, so an interrupted run keeps its figures.
-            write(pd.DataFrame(records), args)
+            write(pd.DataFrame(records))
     print((RESULTS / "simulate_speed.md").read_text())
 
 
-def write(frame, args):
+def write(frame):
     """Write the CSV of timings and the Markdown table."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     frame.to_csv(RESULTS / "simulate_speed.csv", index=False)
     settings = ", ".join(f"{k}={v!r}" for k, v in SETTINGS.items())
+    dataset, n_rows = frame["dataset"].iloc[0], int(frame["rows"].iloc[0])
     if "command" not in frame:
         frame["command"] = None
     # Rows written before the command was recorded came from the plain run.
@@ -206,11 +223,13 @@ def write(frame, args):
     commands = "\n".join(dict.fromkeys(ran))
     text = (
         "# simulate with a forest and with boosting pipelines\n\n"
-        f"`simulate(learner, X, y, {settings})` on {args.rows:,} rows of "
-        f"`{args.dataset}`, the model at the end of the CLI's default CSV "
+        f"`simulate(learner, X, y, {settings})` on {n_rows:,} rows of "
+        f"`{dataset}`, the model at the end of the CLI's default CSV "
         "pipeline (imputation, one-hot encoding). Median wall time of the "
         "timings of each model, taken interleaved; `ratio to rf`: median "
-        "over the forest's median. `hgb-omp`: HGB with the one-thread limit "
+        "over the forest's median; `paired ratio`: median over rounds of the "
+        "model's time over the forest's in the same round (the same load). "
+        "`hgb-omp`: HGB with the one-thread limit "
         "for small fits switched off (as before issue 18). `lcmd rmse "
         "ratio`: the default's RMSE ratio to random in that run (the same "
         "for `hgb` and `hgb-omp`: the limit changes time, not results). "
