@@ -25,6 +25,15 @@ there: bootstrap clones with the user's settings (``"boot"``), subsampling
 without the leaf rule (``"subsample"``) and a virtual ensemble of the
 model's own truncations (``"virtual"``, Malinin et al., 2021; no refit).
 
+Speed: the model and its committee are refit every round on few rows, where
+HistGradientBoosting's OpenMP threads cost more than they bring (on shared
+cores, far more); below ``ONE_THREAD_BELOW`` rows its fits and predictions
+run on one thread (``one_thread``; the oversubscription scikit-learn's user
+guide warns of under "Parallelism, resource management, and
+configuration"). Results stay the same up to float rounding.
+``benchmarks/simulate_speed.py`` measures ``simulate`` with HGB against a
+forest.
+
 xgboost and lightgbm are optional (``pip install skactive[boost]``); they
 are recognised without being imported.
 
@@ -38,10 +47,13 @@ L. Breiman, "Bagging predictors", Machine Learning 24(2), 1996.
 """
 
 import sys
+from contextlib import nullcontext
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
+
+from ._steps import final_step, transform_for_final
 
 # Share of rows and of inputs each member sees.
 _ROW_SHARE = 0.8
@@ -60,13 +72,50 @@ _DESIGN = "subsample-leaf"
 VIRTUAL_MEMBERS = 5
 
 
-def _final(estimator):
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
+# Below this many rows, HistGradientBoosting fits and predicts on one OpenMP
+# thread (see ``one_thread``).
+ONE_THREAD_BELOW = 10_000
+_controller = None
+
+
+def one_thread(learner, n_rows):
+    """Context in which HistGradientBoosting runs on one OpenMP thread, when
+    the ``learner`` (an ActiveLearningRegressor) uses it on fewer than
+    ``ONE_THREAD_BELOW`` rows; otherwise a context that changes nothing.
+
+    HistGradientBoosting opens an OpenMP parallel region for every node it
+    splits and every block it predicts. On a few hundred labeled rows the
+    work inside is microseconds, so the threads' start-up and barriers
+    dominate, and when the cores are shared (other processes, or joblib
+    workers each starting their own OpenMP team) waiting threads spin
+    against each other: measured on 2 shared cores, 100 iterations on 1,000
+    rows took 0.8 s on one thread and 26 s on two. An active learner
+    refits its model and committee every round on few rows, so it limits
+    OpenMP to one thread there. Fits and predictions stay the same up to
+    float rounding on any number of threads; only time changes. Limits are
+    set with threadpoolctl and restored on exit.
+    """
+    if n_rows >= ONE_THREAD_BELOW or not _uses_hgb(learner):
+        return nullcontext()
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="openmp")
+
+
+def _uses_hgb(learner):
+    models = [getattr(learner, "estimator", None)]
+    committee = getattr(learner, "committee", None)
+    if isinstance(committee, list):
+        models.extend(committee)
+    return any(model is not None and boosting_kind(model) == "hgb" for model in models)
 
 
 def boosting_kind(estimator):
     """``"hgb"``, ``"xgb"``, ``"lgbm"`` or None for the (final step of the) estimator."""
-    final = _final(estimator)
+    final = final_step(estimator)
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     if isinstance(final, HistGradientBoostingRegressor):
@@ -109,7 +158,7 @@ def committee_members(estimator, seeds, n_labeled):
     for seed in seeds:
         member = clone(estimator)
         params = _member_params(kind, int(seed), n_labeled, _DESIGN)
-        own = _final(member).get_params()
+        own = final_step(member).get_params()
         for key in _AT_MOST_OWN:
             # Leaves never coarser, samples never larger than the user's own.
             if key in params and isinstance(own.get(key), (int, float)):
@@ -160,12 +209,8 @@ def virtual_member_predictions(estimator, X, n_members=5):
     The members are the model stopped after evenly spaced iterations of the
     second half of its trees: a virtual ensemble (Malinin et al., 2021).
     """
-    final = _final(estimator)
-    Xt = (
-        estimator[:-1].transform(X)
-        if isinstance(estimator, Pipeline) and len(estimator.steps) > 1
-        else X
-    )
+    final = final_step(estimator)
+    Xt = transform_for_final(estimator, X)
     kind = boosting_kind(final)
     if kind == "hgb":
         total = final.n_iter_

@@ -19,7 +19,6 @@ from sklearn.ensemble import (
     ExtraTreesRegressor,
     RandomForestRegressor,
 )
-from sklearn.pipeline import Pipeline
 from sklearn.tree import BaseDecisionTree
 from sklearn.utils import gen_batches
 from sklearn.utils.parallel import Parallel, delayed
@@ -28,6 +27,7 @@ from sklearn.utils.validation import check_array
 from . import _boosting
 from ._densify import densified
 from ._rows import split_row_params, take_rows
+from ._steps import final_step, transform_for_final
 
 # Averaging ensembles: the prediction is the mean of ``estimators_``.
 _AVERAGING_ENSEMBLES = (RandomForestRegressor, ExtraTreesRegressor, BaggingRegressor)
@@ -36,23 +36,11 @@ _AVERAGING_ENSEMBLES = (RandomForestRegressor, ExtraTreesRegressor, BaggingRegre
 _CHUNK_BYTES = 64 * 2**20
 
 
-def final_step(estimator):
-    """The regressor at the end of a Pipeline, or the estimator itself."""
-    return estimator[-1] if isinstance(estimator, Pipeline) else estimator
-
-
 def default_estimator(learner):
     """The learner's ``estimator``, or the default forest when it is None."""
     if learner.estimator is None:
         return RandomForestRegressor(n_estimators=100, n_jobs=learner.n_jobs)
     return learner.estimator
-
-
-def transform_for_final(estimator, X):
-    """Pass ``X`` through every step of a Pipeline but the last."""
-    if isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
-        return estimator[:-1].transform(X)
-    return X
 
 
 def fit_models(estimator, committee, strategy, X, y, params, *, rng, n_jobs=None):

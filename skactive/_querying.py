@@ -2,7 +2,9 @@
 batch rule, with the model space computed once."""
 
 import numpy as np
+from sklearn.utils.validation import _num_samples
 
+from ._boosting import one_thread
 from ._seeding import learner_rng
 from ._validation import check_float32_targets
 from .strategies._lcmd import LCMDSampling
@@ -31,11 +33,18 @@ def query_rows(learner, X_pool, n):
         check_float32_targets(learner.y_labeled_)
     rng = learner_rng(learner, salt=learner.n_labeled_ + 1)
     X_model = None
-    if learner.strategy_.selects_batch or getattr(
-        learner.batch_selection_, "needs_model_space", False
-    ):
-        X_model = learner.model_space(X_pool)  # once per query, passed in
-    positions, scores = learner.strategy_.query(
-        learner, X_pool, n, learner.batch_selection_, random_state=rng, X_model=X_model
-    )
+    # HGB on few rows: one OpenMP thread, see _boosting.one_thread.
+    with one_thread(learner, _num_samples(X_pool)):
+        if learner.strategy_.selects_batch or getattr(
+            learner.batch_selection_, "needs_model_space", False
+        ):
+            X_model = learner.model_space(X_pool)  # once per query, passed in
+        positions, scores = learner.strategy_.query(
+            learner,
+            X_pool,
+            n,
+            learner.batch_selection_,
+            random_state=rng,
+            X_model=X_model,
+        )
     return np.asarray(positions, dtype=np.intp), np.asarray(scores, dtype=float)

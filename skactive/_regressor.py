@@ -21,6 +21,7 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from ._boosting import one_thread
 from ._dask import dask_query, is_dask_collection
 from ._learning import LearningMixin
 from ._members import predict_rows, transform_for_final
@@ -232,7 +233,9 @@ class ActiveLearningRegressor(
             Only when ``return_std=True``.
         """
         check_is_fitted(self)
-        return predict_rows(self, validate_X(self, X, reset=False), return_std)
+        X = validate_X(self, X, reset=False)
+        with one_thread(self, _num_samples(X)):
+            return predict_rows(self, X, return_std)
 
     # ---------------------------------------------------------------- query
 

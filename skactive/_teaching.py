@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from ._boosting import one_thread
 from ._budget import budgeted_state
 from ._domain import learn_domain
 from ._members import can_partial_fit, default_estimator, fit_models, partial_fit_models
@@ -58,16 +59,17 @@ def fitted_state(learner, raw_X, X, y, fit_params):
 def models_state(learner, X, y, params, strategy, batch_selection):
     """The model (and committee) fit on labeled rows, with those rows."""
     n_labeled = _num_samples(X)
-    main, committee = fit_models(
-        default_estimator(learner),
-        learner.committee,
-        strategy,
-        X,
-        y,
-        params,
-        rng=learner_rng(learner, salt=n_labeled),
-        n_jobs=learner.n_jobs,
-    )
+    with one_thread(learner, n_labeled):
+        main, committee = fit_models(
+            default_estimator(learner),
+            learner.committee,
+            strategy,
+            X,
+            y,
+            params,
+            rng=learner_rng(learner, salt=n_labeled),
+            n_jobs=learner.n_jobs,
+        )
     return {
         "estimator_": main,
         "committee_": committee,

@@ -24,6 +24,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples
 
+from ._boosting import one_thread
 from ._budget import fit_then_learn
 from ._densify import densified
 from ._members import default_estimator
@@ -290,9 +291,11 @@ def _fit_up_front(learner, X, y, n_pool, budget, seed):
             with warnings.catch_warnings():
                 # Any warning recurs in the runs, where it is summarised.
                 warnings.simplefilter("ignore")
-                model = densified(clone(template)).fit(take_rows(X, sample), shuffled)
-                if others.size:
-                    model.predict(take_rows(X, others))
+                with one_thread(learner, size):
+                    model = densified(clone(template))
+                    model.fit(take_rows(X, sample), shuffled)
+                    if others.size:
+                        model.predict(take_rows(X, others))
         except Exception as exc:
             raise ValueError(
                 f"The model fails on this data before any round was run (fit on "

@@ -1,17 +1,21 @@
 """Gradient boosting as a first-class learner: HGB, XGBoost, LightGBM."""
 
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
-from skactive import ActiveLearningRegressor, simulate
+from skactive import ActiveLearningRegressor, _boosting, simulate
 from skactive._boosting import boosting_kind, committee_members, is_boosting
 
 _MISSING = "needs the 'boost' extra: pip install 'skactive[boost]'"
@@ -203,3 +207,80 @@ def test_members_never_coarser_than_the_users(data):
     ).fit(X[:100], y[:100])
     params = alr.committee_[0].get_params()
     assert params["min_samples_leaf"] == 2 and params["max_features"] == 0.5
+
+
+def _openmp_threads():
+    """The OpenMP threads HistGradientBoosting would use now."""
+    return _openmp_effective_n_threads()
+
+
+def test_one_thread_for_hgb_on_few_rows():
+    """HGB on few rows runs on one OpenMP thread; other models and many rows
+    keep the threads they had, and the limit is lifted on exit."""
+    before = _openmp_threads()
+    hgb = ActiveLearningRegressor(_hgb())
+    with _boosting.one_thread(hgb, 100):
+        assert _openmp_threads() == 1
+    assert _openmp_threads() == before
+    in_pipeline = ActiveLearningRegressor(make_pipeline(StandardScaler(), _hgb()))
+    in_committee = ActiveLearningRegressor(committee=[_hgb(), LinearRegression()])
+    for learner in (in_pipeline, in_committee):
+        with _boosting.one_thread(learner, 100):
+            assert _openmp_threads() == 1
+    for learner, n_rows in [
+        (ActiveLearningRegressor(LinearRegression()), 100),
+        (ActiveLearningRegressor(), 100),  # the default forest
+        (hgb, _boosting.ONE_THREAD_BELOW),
+    ]:
+        with _boosting.one_thread(learner, n_rows):
+            assert _openmp_threads() == before
+
+
+def test_fit_query_and_predict_run_hgb_on_one_thread(data, monkeypatch):
+    X, y = data
+    seen = []
+    calls = {
+        name: getattr(HistGradientBoostingRegressor, name)
+        for name in ("fit", "predict")
+    }
+
+    def spy(name):
+        def method(self, *args, **kwargs):
+            seen.append((name, _openmp_threads()))
+            return calls[name](self, *args, **kwargs)
+
+        return method
+
+    for name in calls:
+        monkeypatch.setattr(HistGradientBoostingRegressor, name, spy(name))
+    alr = ActiveLearningRegressor(_hgb(), random_state=0).fit(X[:60], y[:60])
+    alr.query(X[60:], n=5)
+    alr.predict(X[60:], return_std=True)
+    assert {name for name, _ in seen} == {"fit", "predict"}
+    assert all(threads == 1 for _, threads in seen)
+
+
+def test_thread_limit_changes_no_result(data, monkeypatch):
+    """The same positions and predictions with and without the limit."""
+    X, y = data
+
+    def run():
+        alr = ActiveLearningRegressor(_hgb(), random_state=0).fit(X[:60], y[:60])
+        return alr.query(X[60:], n=10), alr.predict(X[60:], return_std=True)
+
+    limited = run()
+    monkeypatch.setattr(_boosting, "ONE_THREAD_BELOW", 0)
+    free = run()
+    np.testing.assert_array_equal(limited[0], free[0])
+    np.testing.assert_allclose(limited[1], free[1])
+
+
+def test_boosting_module_imports_alone():
+    """_boosting takes the Pipeline helpers from a leaf module: importing it
+    first (before _members, which imports it) makes no cycle."""
+    code = (
+        "import skactive._boosting as b, skactive._members as m; "
+        "assert b.final_step is m.final_step; "
+        "assert not hasattr(b, '_final')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
