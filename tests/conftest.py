@@ -35,3 +35,10 @@ class RecordingOracle:
 @pytest.fixture
 def recording_oracle():
     return RecordingOracle
+
+
+@pytest.fixture
+def data(split):
+    """The split without its test set: start rows, pool rows and their labels."""
+    X0, y0, Xp, yp, _, _ = split
+    return X0, y0, Xp, yp

@@ -1,8 +1,9 @@
-"""What the session tests share: a learner and a file digest."""
+"""What the session tests share: a learner, a file digest and a DataFrame pool."""
 
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 
 from skactive import ActiveLearningRegressor
@@ -19,3 +20,7 @@ def learner(X0=None, y0=None):
 
 def digest(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def frame_pool(Xp):
+    return pd.DataFrame(Xp, columns=[f"x{i}" for i in range(Xp.shape[1])])

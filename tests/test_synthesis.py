@@ -6,7 +6,6 @@ import pytest
 import scipy.sparse as sp
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import RandomForestRegressor
-from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -204,13 +203,6 @@ def test_random_strategy_gives_a_uniform_design(numeric):
     assert 0.4 < (Z[:, 4] < 0).mean() < 0.6
 
 
-def test_same_seed_same_rows(numeric):
-    X, y = numeric
-    a = ActiveLearningRegressor(forest(), random_state=4).fit(X[:80], y[:80])
-    b = ActiveLearningRegressor(forest(), random_state=4).fit(X[:80], y[:80])
-    np.testing.assert_array_equal(a.synthesize(5), b.synthesize(5))
-
-
 def test_sparse_in_sparse_out(numeric):
     X, y = numeric
     Xs = sp.csr_matrix(np.where(X > 0.7, X, 0.0))
@@ -230,11 +222,6 @@ def test_bad_n_raises(numeric, n, error):
     alr = ActiveLearningRegressor(forest(5), random_state=0).fit(X[:50], y[:50])
     with pytest.raises(error, match="n"):
         alr.synthesize(n)
-
-
-def test_unfitted_learner_raises():
-    with pytest.raises(NotFittedError):
-        ActiveLearningRegressor().synthesize(3)
 
 
 def test_local_refinement_only_improves_scores_and_keeps_the_domain(numeric):

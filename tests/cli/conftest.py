@@ -1,4 +1,4 @@
-"""Fixtures of the command-line tests: a CSV and a runner."""
+"""Fixtures of the command-line tests: a CSV, a runner and the label command's pool."""
 
 import numpy as np
 import pandas as pd
@@ -42,3 +42,24 @@ def run(capsys):
         return status, out.out, out.err
 
     return run
+
+
+@pytest.fixture
+def pool_csv(tmp_path):
+    """60 houses: numbers, a category, missing inputs; 8 priced, 52 to label."""
+    rng = np.random.RandomState(0)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "sqft": rng.uniform(50, 200, n).round(1),
+            "rooms": rng.randint(1, 6, n),
+            "district": rng.choice(["north", "south", "east"], n),
+        }
+    )
+    frame.loc[3, "sqft"] = np.nan
+    frame.loc[5, "district"] = np.nan
+    frame["price"] = (frame["sqft"].fillna(100) * 2 + frame["rooms"] * 10).round(1)
+    frame.loc[8:, "price"] = np.nan
+    path = tmp_path / "pool.csv"
+    frame.to_csv(path, index=False)
+    return path

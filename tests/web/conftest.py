@@ -105,3 +105,14 @@ def make_labeler(tmp_path):
     yield make
     for session in sessions:
         session.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One labeling server per test module, on a pool of 60 houses."""
+    cwd = tmp_path_factory.mktemp("security")
+    write_pool(cwd / "pool.csv")
+    server = Server(cwd)
+    server.cwd = cwd
+    yield server
+    server.stop()

@@ -1,12 +1,9 @@
-"""Numbers for people, typed answers, and which columns come first."""
+"""Tests of skactive/web/_format.py: numbers for people and typed answers."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from skactive import ActiveLearningRegressor
-from skactive.cli._common import default_pipeline
-from skactive.web._columns import column_order
 from skactive.web._format import (
     code_like,
     format_about,
@@ -74,21 +71,3 @@ def test_parse_answer(text, value):
 def test_parse_answer_refuses(text):
     with pytest.raises(ValueError, match="not a number"):
         parse_answer(text)
-
-
-def test_columns_ordered_by_importance_through_the_pipeline():
-    rng = np.random.RandomState(0)
-    X = pd.DataFrame(
-        {
-            "noise": rng.normal(size=80),
-            "district": rng.choice(["a", "b"], 80),
-            "sqft": rng.uniform(50, 200, 80),
-        }
-    )
-    y = X["sqft"] * 1000 + rng.normal(size=80)
-    learner = ActiveLearningRegressor(
-        default_pipeline(oob_score=True, random_state=0)
-    ).fit(X, y)
-    assert column_order(learner, list(X.columns))[0] == "sqft"
-    unfitted = ActiveLearningRegressor(default_pipeline(oob_score=True, random_state=0))
-    assert column_order(unfitted, list(X.columns)) == list(X.columns)

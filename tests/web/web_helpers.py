@@ -1,8 +1,12 @@
-"""Helpers of the web tests: a pool CSV and a real labeling server in a child process."""
+"""Helpers of the web tests: a pool CSV, a real labeling server in a child
+process, and plain HTTP calls to it."""
 
+import http.client
+import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -115,3 +119,44 @@ def answer_some(labeler, n, client="client-aaaa"):
         position = payload["row"]["position"]
         payload = labeler.answer(client, "Al", position, str(rng.uniform(5000, 20000)))
     return payload
+
+
+def call(server, method, path, *, headers=None, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        headers = dict(headers or {})
+        headers.setdefault("Host", f"127.0.0.1:{server.port}")
+        data = None if body is None else json.dumps(body).encode()
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def cookie(server):
+    return {"Cookie": f"skactive_token_{server.port}={server.token}"}
+
+
+def csrf(server):
+    status, _, body = call(server, "GET", "/api/state", headers=cookie(server))
+    assert status == 200
+    return json.loads(body)["csrf"]
+
+
+def post_headers(server, **extra):
+    return {
+        **cookie(server),
+        "Content-Type": "application/json",
+        "X-CSRF-Token": csrf(server),
+        "Origin": server.base,
+        **extra,
+    }
+
+
+def stored(server):
+    connection = sqlite3.connect(f"file:{server.cwd / 's.db'}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    finally:
+        connection.close()
