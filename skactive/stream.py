@@ -205,8 +205,6 @@ class StreamSelector(BaseEstimator):
         self.incremental = incremental
         self.random_state = random_state
 
-    # ------------------------------------------------------------- decide
-
     def decide(self, X):
         """Whether to buy the label of each arriving row, in arrival order.
 
@@ -245,8 +243,6 @@ class StreamSelector(BaseEstimator):
             dtype=float,
         )
         return _select(self, raw, n)
-
-    # ------------------------------------------------------------- update
 
     def update(self, X, y):
         """Teach the learner the labels bought for selected rows.
@@ -359,18 +355,28 @@ def _check_params(selector):
 
 @contextlib.contextmanager
 def _unchanged_on_error(selector):
-    """Restore the selector's own state (counts, threshold, random
-    states) if the block raises; the learner guards its own."""
+    """Restore the selector's own state (counts, threshold, random states)
+    if the block raises; the learner guards its own. Random states are saved
+    by ``get_state``: deep-copying them cost more than a one-row decision."""
     params = set(selector._get_param_names())
-    saved = copy.deepcopy(
-        {k: v for k, v in selector.__dict__.items() if k not in params}
-    )
+    state = {k: v for k, v in selector.__dict__.items() if k not in params}
+    is_rng = np.random.RandomState
+    generators = {
+        k: (v, v.get_state()) for k, v in state.items() if isinstance(v, is_rng)
+    }
+    saved = copy.deepcopy({k: v for k, v in state.items() if k not in generators})
     try:
         yield
     except BaseException:
         for key in [k for k in selector.__dict__ if k not in params]:
             del selector.__dict__[key]
-        selector.__dict__.update(saved)
+        for key in state:  # in their order, so the selector pickles the same
+            if key in generators:
+                generator, generator_state = generators[key]
+                generator.set_state(generator_state)
+                selector.__dict__[key] = generator
+            else:
+                selector.__dict__[key] = saved[key]
         raise
 
 
