@@ -46,7 +46,14 @@ extra::
         --protocol main --seeds 10 --datasets $DS --n-jobs 1 \
         --strategies random skactiveml-rtal modal-maxstd
 
-(about 1 hour on 2 busy cores; scikit-activeml's GSx was left out: with
+The hgb rows of random and the default in the larger protocol were rerun
+with the boosting committee (5 minutes on 2 idle cores)::
+
+    nice -n 10 python benchmarks/label_efficiency.py --learners hgb --protocol larger \
+        --seeds 10 --n-jobs 2 --strategies random lcmd --datasets diamonds computers \
+        txhousing cps1988 slid storms yrbss friedman1
+
+(the xgb and lgbm runs: about 1 hour on 2 busy cores; scikit-activeml's GSx was left out: with
 scikit-activeml 1.0.1 one curve on diamonds took 45-50 s, 25 x RT-AL), then
 ``--report-only --seeds 10 --keep-committed``, which keeps the committed RF and
 HGB rows (their cache is gone) as they are; ``--learner-seeds xgb/larger=5``
