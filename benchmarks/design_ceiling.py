@@ -14,7 +14,7 @@ every pool row before choosing? No strategy can use that knowledge, so
 what they reach is a rough, optimistic reference for what a strategy could
 capture at this label budget.
 
-Two oracle designs, on a protocol of ``label_efficiency.py`` (``--protocol``
+Three oracle designs, on a protocol of ``label_efficiency.py`` (``--protocol``
 main or larger; same data preparation, splits, seeds, random forest and
 initial labels):
 
@@ -29,6 +29,11 @@ initial labels):
     The initial labels of random, then rounds of the batch's number of pool
     rows (20 or 100) with the largest true absolute error of the current
     forest: error sampling with the answers known in advance.
+``oracle-lcmd-error``
+    The default (LCMD, same features) with every pool row's mass scaled
+    by the current forest's true absolute error there, relative to the
+    pool's mean: a diverse batch drawn towards where the model is wrong,
+    with the answers known in advance.
 
 The test set is never in the pool and is never used to choose. Ratios use
 random's curves cached by ``label_efficiency.py`` for the same seeds (run it
@@ -52,8 +57,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import pairwise_distances_argmin
 
 from skactive import ActiveLearningRegressor
-
-DESIGNS = ("oracle-kmeans", "oracle-residual")
+from skactive._geometry import lcmd
 
 
 def _rmse(X_pool, y_pool, rows, X_test, y_test, seed):
@@ -64,8 +68,8 @@ def _rmse(X_pool, y_pool, rows, X_test, y_test, seed):
     return rmse(y_test, model.predict(X_test)), model
 
 
-def oracle_curves(dataset, seed, protocol="main"):
-    """RMSE after every round for both oracle designs."""
+def _setup(dataset, seed, protocol):
+    """Pool, test set and the budgets after every round; None if too small."""
     spec = le.PROTOCOLS[protocol]
     X_pool, y_pool, X_test, y_test = le.prepare(dataset, protocol, seed)
     budgets = [
@@ -73,30 +77,80 @@ def oracle_curves(dataset, seed, protocol="main"):
     ]
     if y_pool.shape[0] < budgets[-1] + spec["batch"]:
         return None
+    return X_pool, y_pool, X_test, y_test, budgets, spec
+
+
+def _initial_rows(n_pool, spec, seed):
+    """Random's initial labels, as in label_efficiency.py."""
+    return np.random.RandomState(seed).choice(n_pool, spec["initial"], replace=False)
+
+
+def oracle_kmeans(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
+    """k-means in the important inputs joined to the true target, per budget."""
     whole = ActiveLearningRegressor(
         le.make_learner("rf"), strategy="random", random_state=seed
     ).fit(X_pool, y_pool)
     importance = whole.estimator_.feature_importances_
     target = (y_pool - y_pool.mean()) / (y_pool.std() or 1.0)
     space = np.hstack([X_pool * np.sqrt(importance), 0.5 * target[:, None]])
-    kmeans = []
+    curve = []
     for n in budgets:
         centres = KMeans(n, n_init=1, random_state=seed).fit(space).cluster_centers_
         rows = np.unique(pairwise_distances_argmin(centres, space))
-        kmeans.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
+        curve.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
+    return curve
 
-    rows = np.random.RandomState(seed).choice(
-        y_pool.shape[0], spec["initial"], replace=False
-    )
+
+def oracle_residual(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
+    """Rounds of the rows with the largest true error of the current forest."""
+    rows = _initial_rows(y_pool.shape[0], spec, seed)
     _, model = _rmse(X_pool, y_pool, rows, X_test, y_test, seed)
-    residual = []
+    curve = []
     for _ in budgets:
         error = np.abs(model.predict(X_pool) - y_pool)
         error[rows] = -np.inf
         rows = np.concatenate([rows, np.argsort(-error)[: spec["batch"]]])
         score, model = _rmse(X_pool, y_pool, rows, X_test, y_test, seed)
-        residual.append(score)
-    return {"n_labels": budgets, "oracle-kmeans": kmeans, "oracle-residual": residual}
+        curve.append(score)
+    return curve
+
+
+def oracle_lcmd_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
+    """The default's batches with each row's mass scaled by the true error."""
+    rows = _initial_rows(y_pool.shape[0], spec, seed)
+    rng = np.random.RandomState(seed)
+    curve = []
+    for _ in budgets:
+        model = ActiveLearningRegressor(le.make_learner("rf"), random_state=seed)
+        model.fit(X_pool[rows], y_pool[rows])
+        rest = np.setdiff1d(np.arange(y_pool.shape[0]), rows)
+        F_pool, F_train = model.strategy_.embed(model, X_pool[rest], rng)
+        error = np.abs(model.predict(X_pool[rest]) - y_pool[rest])
+        weight = error / error.mean() if error.mean() > 0 else None
+        picks = lcmd(F_pool, F_train, spec["batch"], row_weight=weight)
+        rows = np.concatenate([rows, rest[picks]])
+        curve.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
+    return curve
+
+
+DESIGNS = {
+    "oracle-kmeans": oracle_kmeans,
+    "oracle-residual": oracle_residual,
+    "oracle-lcmd-error": oracle_lcmd_error,
+}
+
+
+def oracle_curves(dataset, seed, protocol="main", done=None):
+    """RMSE after every round for every oracle design not in ``done``."""
+    out = dict(done or {})
+    setup = _setup(dataset, seed, protocol)
+    if setup is None:
+        return None
+    out["n_labels"] = setup[4]
+    for name, design in DESIGNS.items():
+        if name not in out:
+            out[name] = design(*setup, seed)
+    return out
 
 
 def main(argv=None):
@@ -115,9 +169,11 @@ def main(argv=None):
 
     def cell(dataset, seed):
         path = cache / f"{dataset}_seed{seed}.json"
-        if not path.exists():
-            path.write_text(json.dumps(oracle_curves(dataset, seed, args.protocol)))
-        return dataset, seed, json.loads(path.read_text())
+        done = json.loads(path.read_text()) if path.exists() else {}
+        if done is not None and not set(DESIGNS) <= set(done):
+            done = oracle_curves(dataset, seed, args.protocol, done)
+            path.write_text(json.dumps(done))
+        return dataset, seed, done
 
     cells = Parallel(n_jobs=args.n_jobs)(
         delayed(cell)(d, s) for d in args.datasets for s in seeds
