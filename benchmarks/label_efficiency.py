@@ -53,6 +53,13 @@ with the boosting committee (5 minutes on 2 idle cores)::
         --seeds 10 --n-jobs 2 --strategies random lcmd --datasets diamonds computers \
         txhousing cps1988 slid storms yrbss friedman1
 
+and in the main protocol those of random, the default and the score
+strategies with their default batch rule (15 minutes on 2 busy cores)::
+
+    nice -n 10 python benchmarks/label_efficiency.py --learners hgb --protocol main \
+        --seeds 10 --n-jobs 2 --datasets $DS --strategies random lcmd \
+        uncertainty-diverse qbc-diverse emcm-diverse
+
 (the xgb and lgbm runs: about 1 hour on 2 busy cores; scikit-activeml's GSx was left out: with
 scikit-activeml 1.0.1 one curve on diamonds took 45-50 s, 25 x RT-AL), then
 ``--report-only --seeds 10 --keep-committed``, which keeps the committed RF and
