@@ -12,7 +12,11 @@ these (the report covers every finished cell of both protocols)::
         --strategies random lcmd lcmd-res1 lcmd-resforest lcmd-spread
     nice -n 10 python benchmarks/lcmd_variants.py --learners rf --seeds 10 \
         --protocol main --strategies random lcmd lcmd-res1 lcmd-resforest
-    python benchmarks/lcmd_variants.py --learners rf hgb --seeds 10 --report-only
+    nice -n 10 python benchmarks/lcmd_variants.py --learners hgb --seeds 10 \
+        --protocol main --strategies random lcmd lcmd-resforest
+    nice -n 10 python benchmarks/lcmd_variants.py --learners xgb lgbm --seeds 10 \
+        --strategies random lcmd lcmd-resforest
+    python benchmarks/lcmd_variants.py --learners rf hgb xgb lgbm --seeds 10 --report-only
 
 Issue 19 asks for a geometric mean of at most 0.95 and random's final RMSE
 with at most 70 % of its labels, in the larger protocol of
