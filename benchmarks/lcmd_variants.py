@@ -55,6 +55,11 @@ there; none is in the library, they are defined here:
     LCMD in the kernel scaled by the committee's standard deviation (the
     posterior-scaled kernels of Holzmüller et al., 2023); no residuals.
 
+The cross-validation fits ``clone(learner.estimator)``, which for the forest
+has no seed, so the forest's cells of ``lcmd-res1`` and the ``lcmd-resforest*``
+variants are not bit-for-bit reproducible: a rerun differs like another
+seed would (the HGB cells, and the variants without cross-validation, are).
+
 The protocol, splits, seeds, learners, oracle and cache are those of
 ``label_efficiency.py`` (cells are cached there under the variant's label,
 so ``random`` and ``lcmd`` are shared with it). ``benchmarks/design_ceiling.py``
@@ -86,8 +91,18 @@ from skactive.strategies._lcmd import _finish
 REAL = list(le.REAL_DATASETS)
 
 
-class LCMDWithOutput(LCMDSampling):
-    """LCMD with a block of the committee's mean prediction."""
+class LCMDVariant(LCMDSampling):
+    """LCMD with an output block, or with each row's mass scaled by an error estimate.
+
+    ``output_weight`` > 0 adds a block of the committee's mean prediction
+    (centred) with that weight. ``error_model`` scales each row's mass:
+    "knn" (mean cross-validated absolute residual of the ``k`` nearest
+    labeled rows in LCMD's feature space), "forest" (a forest of 100 trees,
+    leaves of at least 5 rows, fit to the cross-validated absolute residuals
+    on the model-space inputs), "spread" (the committee's standard
+    deviation, no residuals) or None (no scaling), raised to ``power``
+    (times the error model's out-of-fold R^2 with ``power_by_skill``).
+    """
 
     def __init__(
         self,
@@ -96,17 +111,27 @@ class LCMDWithOutput(LCMDSampling):
         input_features=32,
         max_committee_dim=64,
         n_members=5,
-        output_weight=1.0,
+        output_weight=0.0,
+        error_model=None,
+        power=1.0,
+        k=10,
+        power_by_skill=False,
     ):
         super().__init__(
             committee_weight, input_weight, input_features, max_committee_dim, n_members
         )
         self.output_weight = output_weight
+        self.error_model = error_model
+        self.power = power
+        self.k = k
+        self.power_by_skill = power_by_skill
 
     def _raw_blocks(
         self, learner, X_pool, random_state, reference="pool", X_model=None
     ):
         blocks = super()._raw_blocks(learner, X_pool, random_state, reference, X_model)
+        if self.output_weight <= 0:
+            return blocks
 
         def mean_prediction(X):
             n = _num_samples(X)
@@ -121,38 +146,11 @@ class LCMDWithOutput(LCMDSampling):
         blocks.append((Op - centre, Ot - centre, self.output_weight, None))
         return blocks
 
-
-class LCMDErrorScaled(LCMDSampling):
-    """LCMD with each row's mass scaled by an estimate of the error there.
-
-    ``error_model``: "knn" (mean cross-validated absolute residual of the
-    ``k`` nearest labeled rows in LCMD's feature space), "forest" (a forest
-    of 100 trees, leaves of at least 5 rows, fit to the cross-validated
-    absolute residuals on the model-space inputs) or "spread" (the
-    committee's standard deviation, no residuals).
-    """
-
-    def __init__(
-        self,
-        committee_weight=1.0,
-        input_weight=1.0,
-        input_features=32,
-        max_committee_dim=64,
-        n_members=5,
-        power=1.0,
-        k=10,
-        error_model="knn",
-        power_by_skill=False,
-    ):
-        super().__init__(
-            committee_weight, input_weight, input_features, max_committee_dim, n_members
-        )
-        self.power = power
-        self.k = k
-        self.error_model = error_model
-        self.power_by_skill = power_by_skill
-
     def select_batch(self, learner, X_pool, n, *, X_model=None, random_state=None):
+        if self.error_model is None:
+            return super().select_batch(
+                learner, X_pool, n, X_model=X_model, random_state=random_state
+            )
         raw = self._raw_blocks(learner, X_pool, random_state, X_model=X_model)
         F_pool, F_train = _finish(raw, "pool")
         estimate, skill = self._error(learner, X_pool, F_pool, F_train)
@@ -188,19 +186,17 @@ class LCMDErrorScaled(LCMDSampling):
 
 
 VARIANTS = {
-    "lcmd-out1": {"strategy": LCMDWithOutput(output_weight=1.0)},
-    "lcmd-out05": {"strategy": LCMDWithOutput(output_weight=0.5)},
+    "lcmd-out1": {"strategy": LCMDVariant(output_weight=1.0)},
+    "lcmd-out05": {"strategy": LCMDVariant(output_weight=0.5)},
     "lcmd-inputs8": {"strategy": LCMDSampling(input_features=8)},
     "lcmd-input2": {"strategy": LCMDSampling(input_weight=2.0)},
     "lcmd-committee2": {"strategy": LCMDSampling(committee_weight=2.0)},
-    "lcmd-res1": {"strategy": LCMDErrorScaled(power=1.0)},
-    "lcmd-resforest": {"strategy": LCMDErrorScaled(error_model="forest")},
-    "lcmd-spread": {"strategy": LCMDErrorScaled(error_model="spread")},
-    "lcmd-resforest2": {"strategy": LCMDErrorScaled(error_model="forest", power=2.0)},
+    "lcmd-res1": {"strategy": LCMDVariant(error_model="knn")},
+    "lcmd-resforest": {"strategy": LCMDVariant(error_model="forest")},
+    "lcmd-spread": {"strategy": LCMDVariant(error_model="spread")},
+    "lcmd-resforest2": {"strategy": LCMDVariant(error_model="forest", power=2.0)},
     "lcmd-resforest-skill": {
-        "strategy": LCMDErrorScaled(
-            error_model="forest", power=2.0, power_by_skill=True
-        )
+        "strategy": LCMDVariant(error_model="forest", power=2.0, power_by_skill=True)
     },
 }
 _registered = le.skactive_strategies
