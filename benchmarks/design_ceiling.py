@@ -14,7 +14,7 @@ every pool row before choosing? No strategy can use that knowledge, so
 what they reach is a rough, optimistic reference for what a strategy could
 capture at this label budget.
 
-Three oracle designs, on a protocol of ``label_efficiency.py`` (``--protocol``
+Four oracle designs, on a protocol of ``label_efficiency.py`` (``--protocol``
 main or larger; same data preparation, splits, seeds, random forest and
 initial labels):
 
@@ -34,6 +34,11 @@ initial labels):
     by the current forest's true absolute error there, relative to the
     pool's mean: a diverse batch drawn towards where the model is wrong,
     with the answers known in advance.
+``oracle-lcmd-expected-error``
+    As ``oracle-lcmd-error``, but the weight is the error's expectation given
+    the inputs: a forest's out-of-fold prediction (3 folds over the pool) of
+    the true absolute error. A row's own noise no longer counts, only where
+    the model errs on average: what a perfect error estimate would give.
 
 The test set is never in the pool and is never used to choose. Ratios use
 random's curves cached by ``label_efficiency.py`` for the same seeds (run it
@@ -54,7 +59,9 @@ import numpy as np
 import pandas as pd
 from _common import rmse
 from sklearn.cluster import KMeans
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.metrics import pairwise_distances_argmin
+from sklearn.model_selection import KFold, cross_val_predict
 
 from skactive import ActiveLearningRegressor
 from skactive._geometry import lcmd
@@ -133,10 +140,39 @@ def oracle_lcmd_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
     return curve
 
 
+def oracle_lcmd_expected_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
+    """As oracle-lcmd-error, with the error's expectation given the inputs.
+
+    Each pool row's weight is a forest's out-of-fold prediction of the true
+    absolute error from the inputs (3 folds over the pool), so a row's own
+    noise does not count: the best any error estimate could do.
+    """
+    rows = _initial_rows(y_pool.shape[0], spec, seed)
+    rng = np.random.RandomState(seed)
+    smoother = RandomForestRegressor(
+        50, min_samples_leaf=20, max_samples=0.5, random_state=seed
+    )
+    folds = KFold(3, shuffle=True, random_state=seed)
+    curve = []
+    for _ in budgets:
+        model = ActiveLearningRegressor(le.make_learner("rf"), random_state=seed)
+        model.fit(X_pool[rows], y_pool[rows])
+        rest = np.setdiff1d(np.arange(y_pool.shape[0]), rows)
+        F_pool, F_train = model.strategy_.embed(model, X_pool[rest], rng)
+        error = np.abs(model.predict(X_pool[rest]) - y_pool[rest])
+        error = cross_val_predict(smoother, X_pool[rest], error, cv=folds)
+        weight = error / error.mean() if error.mean() > 0 else None
+        picks = lcmd(F_pool, F_train, spec["batch"], row_weight=weight)
+        rows = np.concatenate([rows, rest[picks]])
+        curve.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
+    return curve
+
+
 DESIGNS = {
     "oracle-kmeans": oracle_kmeans,
     "oracle-residual": oracle_residual,
     "oracle-lcmd-error": oracle_lcmd_error,
+    "oracle-lcmd-expected-error": oracle_lcmd_expected_error,
 }
 
 

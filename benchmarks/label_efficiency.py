@@ -130,7 +130,7 @@ from skactive.datasets import (
     SYNTHETIC_DATASETS,
     load_dataset,
 )
-from skactive.strategies import registered_strategies
+from skactive.strategies import LCMDSampling, registered_strategies
 
 CACHE = CACHE_DIR
 
@@ -192,6 +192,8 @@ def skactive_strategies():
         if params.get("batch_selection") == "top" and label != "random":
             label = f"{label}-top"
         out[label] = params
+    # The default before issue 19 made it scale LCMD's masses by the error.
+    out["lcmd-plain"] = {"strategy": LCMDSampling(error_weighting=False)}
     return out
 
 

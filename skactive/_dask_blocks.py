@@ -17,7 +17,7 @@ from ._querying import query_rows
 from ._rows import take_rows
 from ._seeding import learner_rng
 from ._validation import validate_X
-from .strategies._lcmd import LCMDSampling, lcmd_select
+from .strategies._lcmd import LCMDSampling
 from .strategies._random import RandomSampling
 
 #: Shortlist per block, in multiples of ``n``, for strategies that choose their
@@ -216,7 +216,7 @@ def block_shortlist(learner, block, k, transform, excluded):
     elif type(learner.strategy_) is LCMDSampling:
         # The strategy's own batch, without the per-row scores query adds.
         rng = learner_rng(learner, salt=learner.n_labeled_ + 1)
-        local, _ = lcmd_select(*learner.strategy_.embed(learner, X, rng), k)
+        local = learner.strategy_.pick_batch(learner, X, k, random_state=rng)
     else:
         local, _ = query_rows(learner, X, k)
     return n_rows, keep[local], np.zeros(k), take_rows(X, local)

@@ -10,7 +10,7 @@ from ._validation import check_float32_targets
 from .strategies._lcmd import LCMDSampling
 
 
-def query_rows(learner, X_pool, n):
+def query_rows(learner, X_pool, n, strategy=None):
     """Positions of the ``n`` rows of ``X_pool`` most worth labeling, and every
     row's score.
 
@@ -22,6 +22,8 @@ def query_rows(learner, X_pool, n):
         Rows already validated against the fit.
     n : int
         Checked batch size, at most ``n_pool``.
+    strategy : strategy object, default=None
+        Used instead of ``learner.strategy_`` (a stream's chunk rule).
 
     Returns
     -------
@@ -29,17 +31,18 @@ def query_rows(learner, X_pool, n):
         Best first.
     scores : ndarray of float, shape (n_pool,)
     """
-    if isinstance(learner.strategy_, LCMDSampling):
+    strategy = learner.strategy_ if strategy is None else strategy
+    if isinstance(strategy, LCMDSampling):
         check_float32_targets(learner.y_labeled_)
     rng = learner_rng(learner, salt=learner.n_labeled_ + 1)
     X_model = None
     # HGB on few rows: one OpenMP thread, see _boosting.one_thread.
     with one_thread(learner, _num_samples(X_pool)):
-        if learner.strategy_.selects_batch or getattr(
+        if strategy.selects_batch or getattr(
             learner.batch_selection_, "needs_model_space", False
         ):
             X_model = learner.model_space(X_pool)  # once per query, passed in
-        positions, scores = learner.strategy_.query(
+        positions, scores = strategy.query(
             learner,
             X_pool,
             n,

@@ -166,10 +166,8 @@ def synthesize(
 
 
 def _picks_own_batch(strategy):
-    """Whether the strategy chooses a batch jointly (overrides ``query``)."""
-    from .strategies._base import BaseStrategy
-
-    return type(strategy).query is not BaseStrategy.query
+    """Whether the strategy chooses a batch jointly (LCMD, greedy sampling)."""
+    return bool(getattr(strategy, "selects_batch", False))
 
 
 def _scores(learner, domain, columns, rng):

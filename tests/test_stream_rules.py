@@ -13,6 +13,7 @@ from skactive._stream_rules import (
     threshold_jitter,
     uses_chunk_rule,
 )
+from skactive.strategies import LCMDSampling
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +69,14 @@ def test_chunk_select_buys_the_forced_rows_and_fills_the_quota(stream):
     selected = chunk_select(learner, X[100:350], 6, forced)
     assert selected.sum() == 6
     assert selected[[3, 100]].all()
-    # The learner's picks are its own query on the other rows.
+    # The learner's picks are its own query on the other rows, with LCMD's
+    # own masses (no error weight on a chunk).
     free = np.flatnonzero(~forced)
-    expected = free[learner.query(X[100:350][free], n=4)]
+    plain = fitted(X[:100], y[:100], LCMDSampling(error_weighting=False))
+    expected = free[plain.query(X[100:350][free], n=4)]
     assert set(np.flatnonzero(selected)) == {3, 100, *expected.tolist()}
+    weighted = free[learner.query(X[100:350][free], n=4)]
+    assert set(weighted.tolist()) != set(expected.tolist())
 
 
 def test_chunk_select_keeps_every_forced_row_beyond_the_quota(stream):

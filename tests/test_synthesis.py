@@ -228,7 +228,10 @@ def test_local_refinement_only_improves_scores_and_keeps_the_domain(numeric):
     from skactive.synthesis import synthesize
 
     X, y = numeric
-    alr = ActiveLearningRegressor(forest(), random_state=0).fit(X[:100], y[:100])
+    # A score strategy: refinement moves rows up its score (a batch strategy,
+    # the default, chooses among candidates and is not refined).
+    alr = ActiveLearningRegressor(forest(), strategy="uncertainty", random_state=0)
+    alr.fit(X[:100], y[:100])
     plain = synthesize(alr, 8, refine=0, random_state=0)
     refined = synthesize(alr, 8, refine=3, random_state=0)
     _, scores = alr.query(np.vstack([plain, refined]), n=1, return_scores=True)
@@ -326,13 +329,15 @@ def test_batch_strategy_picks_its_batch_from_the_candidates(numeric, monkeypatch
 
     X, y = numeric
     calls = []
-    original = LCMDSampling.query
+    original = LCMDSampling.select_batch
 
-    def spy(self, learner, X_pool, n, batch_selection, random_state=None):
+    # Spy on the batch choice itself: replacing ``query`` would change how a
+    # batch strategy is recognised and hide a broken dispatch.
+    def spy(self, learner, X_pool, n, **kwargs):
         calls.append((X_pool.shape, n))
-        return original(self, learner, X_pool, n, batch_selection, random_state)
+        return original(self, learner, X_pool, n, **kwargs)
 
-    monkeypatch.setattr(LCMDSampling, "query", spy)
+    monkeypatch.setattr(LCMDSampling, "select_batch", spy)
     alr = ActiveLearningRegressor(forest(), random_state=0).fit(X[:100], y[:100])
     Z = alr.synthesize(15)
     assert calls == [((2000, 5), 15)]

@@ -8,19 +8,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _num_samples
 
+from .._error_estimate import error_weights
 from .._geometry import lcmd, nearest_centres
+from .._importances import input_importances
 from .._members import (
     chunk_slices,
-    final_step,
     member_predictions,
     n_members,
 )
 from .._rows import take_rows
 from ._base import MemberStrategy
-
-# Model-agnostic importances: pool rows used, and the widest input they serve.
-_SENSITIVITY_ROWS = 512
-_SENSITIVITY_MAX_FEATURES = 256
 
 
 class LCMDSampling(MemberStrategy):
@@ -49,10 +46,24 @@ class LCMDSampling(MemberStrategy):
     rule trades informativeness (distance) against representativeness
     (cluster mass) and diversity (each pick becomes a centre).
 
+    With ``error_weighting`` (the default) each pool row's mass is also
+    scaled by an estimate of the model's error there, relative to the pool's
+    mean: LCMD in the kernel scaled by a score, as Holzmüller et al. (2023)
+    scale theirs. The estimate is the geometric mean of a forest's prediction
+    of the labeled rows' cross-validated absolute residuals (loss prediction;
+    Yoo and Kweon, 2019) and of the gap between the model and a ridge
+    regression fit to the same labels (a committee of two model classes;
+    Burbidge et al., 2007); see ``skactive/_error_estimate.py``. The batch
+    leans towards where the model is wrong and stays diverse. With fewer
+    than 10 labels there is no estimate and the masses are LCMD's own.
+
     A batch strategy (``selects_batch = True``): LCMD is its own batch rule,
     so the learner's ``batch_selection`` must stay None.
 
-    Cost: one ``predict`` per member over the pool and the labeled rows, then
+    Cost: one ``predict`` per member over the pool and the labeled rows
+    (with ``error_weighting``, also three fits of the model on two thirds of
+    the labeled rows, a forest of 100 trees and a ridge regression fit to
+    them, and one prediction of each, and of the model, over the pool), then
     :math:`O((N + L) \cdot D)` per pick for a pool of :math:`N` rows, :math:`L`
     labeled rows and :math:`D \le` ``max_committee_dim`` + ``input_features``
     dimensions, plus :math:`O(N \cdot L \cdot D)` once for the distances to
@@ -82,6 +93,9 @@ class LCMDSampling(MemberStrategy):
         of its own: a gradient-boosting model's own committee (seed, row and
         feature subsampling; see ``skactive/_boosting.py``), bootstrap clones
         of any other model (a linear model).
+    error_weighting : bool, default=True
+        Scale each pool row's mass by the estimated error of the model there.
+        False gives LCMD's own masses (the squared distances alone).
 
     Notes
     -----
@@ -100,6 +114,10 @@ class LCMDSampling(MemberStrategy):
        Regression", Journal of Machine Learning Research 24(164), 2023.
     .. [2] A. Kirsch, "Black-Box Batch Active Learning for Regression",
        Transactions on Machine Learning Research, 2023.
+    .. [3] D. Yoo and I. S. Kweon, "Learning Loss for Active Learning",
+       CVPR 2019.
+    .. [4] R. Burbidge, J. J. Rowland and R. D. King, "Active Learning for
+       Regression Based on Query by Committee", IDEAL 2007, LNCS 4881.
 
     Examples
     --------
@@ -122,6 +140,7 @@ class LCMDSampling(MemberStrategy):
         "input_features": [Interval(Integral, 0, None, closed="left")],
         "max_committee_dim": [Interval(Integral, 1, None, closed="left")],
         "n_members": [Interval(Integral, 2, None, closed="left")],
+        "error_weighting": ["boolean"],
     }
 
     selects_batch = True
@@ -133,12 +152,14 @@ class LCMDSampling(MemberStrategy):
         input_features=32,
         max_committee_dim=64,
         n_members=5,
+        error_weighting=True,
     ):
         self.committee_weight = committee_weight
         self.input_weight = input_weight
         self.input_features = input_features
         self.max_committee_dim = max_committee_dim
         self.n_members = n_members
+        self.error_weighting = error_weighting
 
     # ------------------------------------------------------------ interface
 
@@ -185,9 +206,38 @@ class LCMDSampling(MemberStrategy):
             Squared distance of each row to its nearest labeled row.
         """
         raw = self._raw_blocks(learner, X_pool, random_state, X_model=X_model)
-        positions, _ = lcmd_select(*_finish(raw, "pool"), n)
+        positions = self._pick(learner, X_pool, n, raw, X_model)
         scores, _ = nearest_centres(*_finish(raw, "labeled"))
         return positions, scores.astype(float)
+
+    def pick_batch(self, learner, X_pool, n, *, X_model=None, random_state=None):
+        """The batch of :meth:`select_batch` alone, without the per-row scores.
+
+        A Dask pool's blocks shortlist with it.
+
+        Parameters
+        ----------
+        learner : ActiveLearningRegressor
+            Fitted learner.
+        X_pool : array-like of shape (n_pool, n_features)
+        n : int
+            Batch size, at most the pool size.
+        X_model : array-like of shape (n_pool, n_model_features), default=None
+        random_state : RandomState instance, default=None
+
+        Returns
+        -------
+        positions : ndarray of shape (n,)
+        """
+        raw = self._raw_blocks(learner, X_pool, random_state, X_model=X_model)
+        return self._pick(learner, X_pool, n, raw, X_model)
+
+    def _pick(self, learner, X_pool, n, raw, X_model):
+        weight = None
+        if self.error_weighting:
+            weight = error_weights(learner, X_pool, X_model)
+        positions, _ = lcmd_select(*_finish(raw, "pool"), n, row_weight=weight)
+        return positions
 
     # ------------------------------------------------------------- features
 
@@ -287,57 +337,11 @@ def _committee_block(learner, X_pool, X_train, max_dim, rng):
     return block(X_pool), block(X_train)
 
 
-def _importances(learner, M_pool, rng):
-    """Importance of each model-space input, summing to 1.
-
-    The model's own ``feature_importances_`` (mean over committee members)
-    when it has them; otherwise the mean squared change of the model's
-    prediction when one input is permuted across at most
-    ``_SENSITIVITY_ROWS`` pool rows (labels are not needed); with more than
-    ``_SENSITIVITY_MAX_FEATURES`` inputs and no importances, equal weights.
-    """
-    n_features = M_pool.shape[1]
-    models = learner.committee_ or []
-    if learner.estimator_ is not None:
-        models = [learner.estimator_]
-    values = [
-        np.asarray(final_step(m).feature_importances_, dtype=float)
-        for m in models
-        if hasattr(final_step(m), "feature_importances_")
-    ]
-    values = [v for v in values if v.shape == (n_features,)]
-    if values:
-        imp = np.mean(values, axis=0)
-    elif n_features <= _SENSITIVITY_MAX_FEATURES:
-        imp = _sensitivity(final_step(models[0]), M_pool, rng)
-    else:
-        imp = np.ones(n_features)
-    imp = np.clip(np.nan_to_num(imp), 0, None)
-    total = imp.sum()
-    return imp / total if total > 0 else np.full(n_features, 1.0 / n_features)
-
-
-def _sensitivity(model, M_pool, rng):
-    """Mean squared change of ``model``'s prediction when one input is permuted."""
-    n_rows = _num_samples(M_pool)
-    rows = rng.choice(n_rows, min(n_rows, _SENSITIVITY_ROWS), replace=False)
-    sample = _dense_columns(take_rows(M_pool, np.sort(rows)), slice(None)).astype(float)
-    base = np.asarray(model.predict(sample), dtype=float)
-    order = rng.permutation(sample.shape[0])
-    out = np.empty(sample.shape[1])
-    for j in range(sample.shape[1]):  # one predict per input, not per row
-        column = sample[:, j].copy()
-        sample[:, j] = column[order]
-        out[j] = np.mean((np.asarray(model.predict(sample), dtype=float) - base) ** 2)
-        sample[:, j] = column
-    return out
-
-
 def _input_block(learner, X_pool, X_train, n_keep, rng, reference="pool", X_model=None):
     """Most important model-space inputs, and sqrt(importance) of each."""
     Mp = learner.model_space(X_pool) if X_model is None else X_model
     Mt = learner.model_space(X_train)
-    imp = _importances(learner, Mt if reference == "labeled" else Mp, rng)
+    imp = input_importances(learner, Mt if reference == "labeled" else Mp, rng)
     keep = np.argsort(-imp, kind="stable")[: min(n_keep, imp.shape[0])]
     keep = keep[imp[keep] > 0]
     Zp, Zt = _dense_columns(Mp, keep), _dense_columns(Mt, keep)
@@ -389,7 +393,7 @@ def _scale_pair(A, B, weight, labeled_only=False):
 # ------------------------------------------------------------------ LCMD
 
 
-def lcmd_select(F_pool, F_train, n):
+def lcmd_select(F_pool, F_train, n, row_weight=None):
     """Greedy LCMD: ``n`` pool positions in the order picked.
 
     Parameters
@@ -399,6 +403,8 @@ def lcmd_select(F_pool, F_train, n):
         Feature vectors of the labeled rows, the first centres.
     n : int
         Batch size, at most ``n_pool``.
+    row_weight : ndarray of shape (n_pool,), default=None
+        Factor on each pool row's mass (1 when None).
 
     Returns
     -------
@@ -409,4 +415,4 @@ def lcmd_select(F_pool, F_train, n):
     F_pool = np.ascontiguousarray(F_pool, dtype=np.float32)
     F_train = np.ascontiguousarray(F_train, dtype=np.float32)
     scores, _ = nearest_centres(F_pool, F_train)
-    return lcmd(F_pool, F_train, n), scores
+    return lcmd(F_pool, F_train, n, row_weight=row_weight), scores

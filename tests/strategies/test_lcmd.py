@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
-from skactive import ActiveLearningRegressor
+from skactive import ActiveLearningRegressor, _importances
 from skactive._members import member_predictions
 from skactive.strategies import LCMDSampling, _lcmd
 from skactive.strategies._lcmd import lcmd_select
@@ -200,7 +200,7 @@ def test_sensitivity_importances_of_a_linear_model():
     X = rng.standard_normal((300, 4))
     coef = np.array([3.0, 0.0, 1.0, 0.5])
     model = LinearRegression().fit(X, X @ coef)
-    got = _lcmd._sensitivity(model, X, np.random.RandomState(1))
+    got = _importances.sensitivity(model, X, np.random.RandomState(1))
     # Same rows and permutation as the function draws, the formula by hand.
     draw = np.random.RandomState(1)
     rows = np.sort(draw.choice(300, 300, replace=False))
@@ -217,7 +217,7 @@ def test_boosting_gets_model_agnostic_importances(split):
         strategy=LCMDSampling(committee_weight=0, input_features=2),
         random_state=0,
     ).fit(X, y)
-    imp = _lcmd._importances(alr, X_pool, np.random.RandomState(0))
+    imp = _importances.input_importances(alr, X_pool, np.random.RandomState(0))
     assert imp.shape == (10,) and np.isclose(imp.sum(), 1.0)
     # Friedman #1: inputs 5..9 are noise, input 3 matters most.
     assert imp[5:].sum() < 0.1 and np.argmax(imp) == 3
