@@ -637,6 +637,15 @@ def write_report(table, command, seeds):
             "Peers get a bagging committee of 5 clones. The default with each "
             "committee design, per learner: `boosting_designs.md`."
         ),
+        (
+            "`lcmd` is the default since issue 19: LCMD with each pool row's mass "
+            "scaled by an estimate of the model's error there "
+            "(`skactive/_error_estimate.py`; its cells are those of "
+            "`lcmd_variants.py`'s `lcmd-blendlinear`, which the library "
+            "reproduces bit for bit). `lcmd-plain` is the default before it "
+            "(`error_weighting=False`), measured as `lcmd` then; the synthetic "
+            "sets have no `lcmd` row yet."
+        ),
     ]
     for (protocol, learner), block in table.groupby(["protocol", "learner"]):
         spec = PROTOCOLS[protocol]

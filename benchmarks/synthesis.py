@@ -22,7 +22,9 @@ same initial 20. ``max-score`` is synthesis without the information-density
 weight (``skactive.synthesis.synthesize(..., density=0)``): the raw score
 maximised. ``default`` is ``learner.synthesize`` with the learner's default
 strategy (LCMD), which picks its batch jointly from uniform candidates of the
-box. Test RMSE after every round on 5,000 uniform held-out rows
+box, with LCMD's own masses (its error weight is for pools);
+``default-weighted`` is the same with ``LCMDSampling(error_weighting=True)``,
+each candidate's mass scaled by the estimated error. Test RMSE after every round on 5,000 uniform held-out rows
 of the box. Learners: ``gp`` is ``MinMaxScaler`` + ``GaussianProcessRegressor``
 (constant * RBF with one length scale per input + white noise, normalised
 targets), whose spread is native; ``rf`` is ``RandomForestRegressor(100)``,
@@ -54,6 +56,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skactive import ActiveLearningRegressor
 from skactive._seeding import learner_rng
+from skactive.strategies import LCMDSampling
 from skactive.synthesis import synthesize
 
 CACHE = CACHE_DIR / "synthesis_runs.jsonl"
@@ -125,7 +128,10 @@ def run(function, learner_name, method, seed):
     y_test = f(X_test)
     X0 = uniform(box, N_INITIAL, rng)
     # "default": the learner's default strategy, synthesized with defaults.
-    strategy = "lcmd" if method == "default" else "uncertainty"
+    strategy = {
+        "default": "lcmd",
+        "default-weighted": LCMDSampling(error_weighting=True),
+    }.get(method, "uncertainty")
     learner = learner_for(learner_name, box.shape[0], seed, strategy).fit(X0, f(X0))
     design_rng = np.random.RandomState(20_000 + seed)
     bounds = [tuple(pair) for pair in box]
@@ -144,7 +150,7 @@ def run(function, learner_name, method, seed):
         )
         if learner.n_labeled_ >= N_LABELS:
             return records
-        if method in ("synthesis", "default"):
+        if method in ("synthesis", "default", "default-weighted"):
             X_new = learner.synthesize(BATCH, bounds=bounds)
         elif method == "max-score":
             X_new = synthesize(
@@ -164,7 +170,7 @@ def load_cache():
 
 
 # "default": the default strategy (LCMD), synthesized with defaults.
-METHODS = ("default", "synthesis", "max-score", "random")
+METHODS = ("default", "default-weighted", "synthesis", "max-score", "random")
 
 
 def main(argv=None):
@@ -222,7 +228,9 @@ def report(done):
         f"rounds of {BATCH} up to {N_LABELS} labels, "
         f"{curves['seed'].nunique()} seeds, test RMSE on {N_TEST:,} uniform "
         "held-out rows of the box. `default` is `learner.synthesize` with the "
-        "default strategy (LCMD: its batch chosen from uniform candidates); "
+        "default strategy (LCMD: its batch chosen from uniform candidates, with "
+        "its own masses); `default-weighted` with `LCMDSampling(error_weighting="
+        "True)` (masses scaled by the estimated error); "
         "`synthesis` is `learner.synthesize` with strategy `uncertainty` (score "
         "weighted by information density); `max-score` maximises the raw score "
         "(`density=0`). Ratios are to random designs; below 1 favours synthesis.",
@@ -242,7 +250,7 @@ def report(done):
             (seconds["function"] == function) & (seconds["learner"] == learner)
         ]
         secs = secs.groupby("method")["seconds"].median()
-        for method in ("default", "synthesis", "max-score"):
+        for method in ("default", "default-weighted", "synthesis", "max-score"):
             if method not in table or part[part["method"] == method].empty:
                 continue
             both = final[[method, "random"]].dropna()
@@ -272,6 +280,7 @@ def plot(curves):
     for ax, ((function, learner), part) in zip(np.atleast_1d(axes), groups):
         for method, style in (
             ("default", "-D"),
+            ("default-weighted", "-v"),
             ("synthesis", "-o"),
             ("max-score", ":^"),
             ("random", "--s"),

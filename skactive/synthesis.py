@@ -108,6 +108,7 @@ def synthesize(
     (4, 10)
     """
     from .strategies import RandomSampling
+    from .strategies._lcmd import without_auto_error_weight
 
     check_is_fitted(learner)
     n = check_n(n, np.inf)
@@ -133,7 +134,9 @@ def synthesize(
         # chooses it from the candidates as from a pool: representative and
         # diverse rows of the domain, not the maximisers of a per-row score.
         rows = validate_X(learner, domain.assemble(columns), reset=False)
-        chosen, _ = learner.strategy_.query(
+        # LCMD's own masses unless error_weighting=True: uniform candidates
+        # are not a pool (see LCMDSampling).
+        chosen, _ = without_auto_error_weight(learner.strategy_).query(
             learner, rows, n, learner.batch_selection_, random_state=rng
         )
         return domain.assemble(domain.take(columns, np.asarray(chosen, dtype=np.intp)))

@@ -22,11 +22,11 @@ def _forest():
 
 
 def _noisy_half(n, seed):
-    """y = x0 + noise, the noise ten times larger where x1 > 0.5."""
+    """y = 5 x0 + noise, the noise ten times larger where x1 > 0.5."""
     rng = np.random.RandomState(seed)
     X = rng.uniform(size=(n, 3))
     scale = np.where(X[:, 1] > 0.5, 1.0, 0.1)
-    return X, X[:, 0] + scale * rng.standard_normal(n)
+    return X, 5 * X[:, 0] + scale * rng.standard_normal(n)
 
 
 def test_weights_lean_towards_the_noisy_half():
@@ -76,10 +76,18 @@ def test_too_few_labels_give_no_estimate():
     np.testing.assert_array_equal(alr.query(X_pool, 5), plain.query(X_pool, 5))
 
 
-def test_constant_target_weighs_every_row_the_same():
+def test_no_estimate_before_the_model_learns_anything():
     X = np.random.RandomState(0).uniform(size=(40, 3))
     alr = ActiveLearningRegressor(_forest(), random_state=0).fit(X, np.ones(40))
-    np.testing.assert_allclose(error_weights(alr, X), 1.0)
+    assert error_weights(alr, X) is None
+    # Pure noise: the folds do no better than the mean.
+    noise = np.random.RandomState(1).standard_normal(40)
+    assert error_weights(alr.fit(X, noise), X) is None
+    # A booster whose leaves need 20 rows cannot split on two thirds of 24.
+    X_big, y_big = _noisy_half(24, 0)
+    booster = HistGradientBoostingRegressor(max_iter=20)
+    alr = ActiveLearningRegressor(booster, random_state=0).fit(X_big, y_big)
+    assert error_weights(alr, X_big) is None
 
 
 def test_batch_uses_the_weights_and_can_switch_them_off():

@@ -177,3 +177,12 @@ def test_a_dask_collection_is_decided_as_sample_under_the_chunk_rule(stream):
     rows = StreamSelector(learner, budget=0.1, rule="sample", random_state=1)
     got = lazy.decide(da.from_array(X[100:600], chunks=(200, 10)))
     np.testing.assert_array_equal(got, rows.decide(X[100:600]))
+
+
+def test_chunk_select_weighs_the_chunk_when_asked(stream):
+    X, y = stream
+    learner = fitted(X[:100], y[:100], LCMDSampling(error_weighting=True))
+    none_forced = np.zeros(250, dtype=bool)
+    selected = chunk_select(learner, X[100:350], 4, none_forced)
+    expected = learner.query(X[100:350], n=4)
+    assert set(np.flatnonzero(selected)) == set(expected.tolist())

@@ -346,3 +346,19 @@ def test_batch_strategy_picks_its_batch_from_the_candidates(numeric, monkeypatch
     np.testing.assert_array_equal(Z[:, 3], np.round(Z[:, 3]))
     scores = alr.strategy_.score(alr, np.vstack([Z, X[100:]]))
     assert scores[:15].mean() > scores[15:].mean()
+
+
+def test_default_synthesizes_with_lcmds_own_masses(numeric):
+    """``error_weighting="auto"`` weighs pools, not synthesis candidates;
+    ``True`` weighs them too."""
+    from skactive.strategies import LCMDSampling
+
+    X, y = numeric
+
+    def rows(weighting):
+        strategy = LCMDSampling(error_weighting=weighting)
+        alr = ActiveLearningRegressor(forest(), strategy=strategy, random_state=0)
+        return alr.fit(X[:100], y[:100]).synthesize(10)
+
+    np.testing.assert_array_equal(rows("auto"), rows(False))
+    assert not np.array_equal(rows(True), rows(False))
