@@ -67,6 +67,20 @@ HGB rows (their cache is gone) as they are; ``--learner-seeds xgb/larger=5``
 reports a learner in one protocol over fewer seeds, and the table's heading
 says so.
 
+The default's rows since issue 19 gave LCMD its error weight (``lcmd``; the
+cells before it were renamed ``lcmd-plain``, which ``LCMDSampling(
+error_weighting=False)`` reproduces bit for bit) came from these runs (about
+40 minutes on 2 busy cores), then ``--report-only --seeds 10
+--keep-committed`` (committed ``lcmd`` rows relabelled ``lcmd-plain``)::
+
+    R="computers concrete cps1988 diabetes diamonds slid storms txhousing yrbss"
+    for P in main larger; do
+      for L in lgbm hgb xgb rf; do
+        nice -n 10 python benchmarks/label_efficiency.py --learners $L \
+            --protocol $P --seeds 10 --n-jobs 2 --strategies lcmd --datasets $R
+      done
+    done
+
 Flags: ``--datasets``, ``--learners`` (rf, hgb, xgb, lgbm; xgb and lgbm need
 the ``boost`` extra and are skipped with a note without it), ``--strategies`` (labels as
 printed by ``--list``), ``--seeds N`` (seeds 0..N-1), ``--protocol``
@@ -640,9 +654,8 @@ def write_report(table, command, seeds):
         (
             "`lcmd` is the default since issue 19: LCMD with each pool row's mass "
             "scaled by an estimate of the model's error there "
-            "(`skactive/_error_estimate.py`; its cells are those of "
-            "`lcmd_variants.py`'s `lcmd-blendlinear`, which the library "
-            "reproduces bit for bit). `lcmd-plain` is the default before it "
+            "(`skactive/_error_estimate.py`; the variants tried before it are in "
+            "`lcmd_variants.md`). `lcmd-plain` is the default before it "
             "(`error_weighting=False`), measured as `lcmd` then; the synthetic "
             "sets have no `lcmd` row yet."
         ),

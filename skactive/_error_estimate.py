@@ -79,6 +79,7 @@ def error_weights(learner, X_pool, X_model=None):
         residual = _usable(forest.predict(M_pool))
     if ridge is not None:
         other = ridge.predict(M_pool)
+        # + 1e-12: where the two agree exactly, a row keeps a little mass.
         gap = _usable(np.abs(predict_rows(learner, X_pool) - other) + 1e-12)
     if residual is None and gap is None:
         return None

@@ -56,7 +56,9 @@ class LCMDSampling(MemberStrategy):
     regression fit to the same labels (a committee of two model classes;
     Burbidge et al., 2007); see ``skactive/_error_estimate.py``. The batch
     leans towards where the model is wrong and stays diverse. With fewer
-    than 10 labels there is no estimate and the masses are LCMD's own. The
+    than 10 labels, or while the model's cross-validated predictions do no
+    better than the labels' mean, there is no estimate and the masses are
+    LCMD's own. The
     default, ``"auto"``, weighs pool batches (``query``, ``learn``,
     ``simulate``, Dask pools) but not a stream's chunks or synthesis
     candidates, where the weight was measured to lose: on Friedman #1, RMSE
