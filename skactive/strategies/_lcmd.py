@@ -58,10 +58,9 @@ class LCMDSampling(MemberStrategy):
     leans towards where the model is wrong and stays diverse. With fewer
     than 10 labels, or while the model's cross-validated predictions do no
     better than the labels' mean, there is no estimate and the masses are
-    LCMD's own. The
-    default, ``"auto"``, weighs pool batches (``query``, ``learn``,
-    ``simulate``, Dask pools) but not a stream's chunks or synthesis
-    candidates, where the weight was measured to lose: on Friedman #1, RMSE
+    LCMD's own. The default, ``"auto"``, weighs pool batches (``query``,
+    ``learn``, ``simulate``, Dask pools) but not a stream's chunks or
+    synthesis candidates, where the weight was measured to lose: on Friedman #1, RMSE
     at 100 labels 1.08 x a random design's with it against 1.00 without (10
     seeds, ``benchmarks/synthesis.py``; on borehole it wins, 0.73 against
     0.92), and over 50,000-row streams worse on 4 of 5 runs
