@@ -122,8 +122,9 @@ def oracle_residual(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
     return curve
 
 
-def oracle_lcmd_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
-    """The default's batches with each row's mass scaled by the true error."""
+def _lcmd_towards(error_of, X_pool, y_pool, X_test, y_test, budgets, spec, seed):
+    """The default's batches (LCMD's own masses), each row's mass scaled by
+    ``error_of(rest, error)`` of the current forest's true absolute error."""
     rows = _initial_rows(y_pool.shape[0], spec, seed)
     rng = np.random.RandomState(seed)
     curve = []
@@ -132,12 +133,19 @@ def oracle_lcmd_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
         model.fit(X_pool[rows], y_pool[rows])
         rest = np.setdiff1d(np.arange(y_pool.shape[0]), rows)
         F_pool, F_train = model.strategy_.embed(model, X_pool[rest], rng)
-        error = np.abs(model.predict(X_pool[rest]) - y_pool[rest])
+        error = error_of(rest, np.abs(model.predict(X_pool[rest]) - y_pool[rest]))
         weight = error / error.mean() if error.mean() > 0 else None
         picks = lcmd(F_pool, F_train, spec["batch"], row_weight=weight)
         rows = np.concatenate([rows, rest[picks]])
         curve.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
     return curve
+
+
+def oracle_lcmd_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
+    """The default's batches with each row's mass scaled by the true error."""
+    return _lcmd_towards(
+        lambda rest, error: error, X_pool, y_pool, X_test, y_test, budgets, spec, seed
+    )
 
 
 def oracle_lcmd_expected_error(X_pool, y_pool, X_test, y_test, budgets, spec, seed):
@@ -147,25 +155,15 @@ def oracle_lcmd_expected_error(X_pool, y_pool, X_test, y_test, budgets, spec, se
     absolute error from the inputs (3 folds over the pool), so a row's own
     noise does not count: the best any error estimate could do.
     """
-    rows = _initial_rows(y_pool.shape[0], spec, seed)
-    rng = np.random.RandomState(seed)
     smoother = RandomForestRegressor(
         50, min_samples_leaf=20, max_samples=0.5, random_state=seed
     )
     folds = KFold(3, shuffle=True, random_state=seed)
-    curve = []
-    for _ in budgets:
-        model = ActiveLearningRegressor(le.make_learner("rf"), random_state=seed)
-        model.fit(X_pool[rows], y_pool[rows])
-        rest = np.setdiff1d(np.arange(y_pool.shape[0]), rows)
-        F_pool, F_train = model.strategy_.embed(model, X_pool[rest], rng)
-        error = np.abs(model.predict(X_pool[rest]) - y_pool[rest])
-        error = cross_val_predict(smoother, X_pool[rest], error, cv=folds)
-        weight = error / error.mean() if error.mean() > 0 else None
-        picks = lcmd(F_pool, F_train, spec["batch"], row_weight=weight)
-        rows = np.concatenate([rows, rest[picks]])
-        curve.append(_rmse(X_pool, y_pool, rows, X_test, y_test, seed)[0])
-    return curve
+
+    def expected(rest, error):
+        return cross_val_predict(smoother, X_pool[rest], error, cv=folds)
+
+    return _lcmd_towards(expected, X_pool, y_pool, X_test, y_test, budgets, spec, seed)
 
 
 DESIGNS = {
